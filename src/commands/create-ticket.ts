@@ -1,0 +1,70 @@
+import { currentWorkflow, type Catalog } from '../domain/catalog/catalog.ts';
+import { fail } from '../domain/errors.ts';
+import { decideCreateTicket, type CreateTicket } from '../domain/ticket/create-ticket.ts';
+import { ticketStream, type TicketEvent } from '../domain/ticket/events.ts';
+import { evolveTicket, initialTicketState, type TicketState } from '../domain/ticket/ticket.ts';
+import type { AppendResult, EventStore } from '../eventstore/event-store.ts';
+import type { CatalogStore } from './catalog-store.ts';
+import { aggregateStream, handleCommand, type Decider } from './handle-command.ts';
+import { reserveSn, reserveTicketId } from './ticket-numbers.ts';
+
+export const ticketDecider: Decider<TicketState, TicketEvent> = {
+  initialState: initialTicketState,
+  evolve: evolveTicket,
+};
+
+export interface CommandDeps {
+  store: EventStore;
+  catalog: CatalogStore;
+  clock: () => Date;
+  random: () => number;
+}
+
+export interface CreateTicketRequest {
+  workflowId: number;
+  transitionId: number;
+  creator: string;
+  app: string;
+  suggestion: string;
+  values: Record<string, unknown>;
+  parentTicketId: number;
+  parentTicketStateId: number;
+  correlationId?: string;
+}
+
+export async function loadTicket(store: EventStore, ticketId: number) {
+  return aggregateStream(store, ticketStream(ticketId), ticketDecider);
+}
+
+export async function createTicket(deps: CommandDeps, request: CreateTicketRequest): Promise<{ ticketId: number; appended: AppendResult }> {
+  const { catalog } = await deps.catalog.current({ fresh: true });
+  const workflow =
+    currentWorkflow(catalog, request.workflowId) ?? fail('workflow_not_found', `Workflow ${request.workflowId} does not exist.`);
+  let parentFields: Record<string, unknown> = {};
+  if (request.parentTicketId) {
+    const parent = await loadTicket(deps.store, request.parentTicketId);
+    if (parent.state.status === 'none') fail('ticket_not_found', `Parent ticket ${request.parentTicketId} does not exist.`);
+    else parentFields = parent.state.ticket.fields;
+  }
+  const now = deps.clock();
+  const random = deps.random();
+  const command = (ticketId: number, sn: string): CreateTicket => ({
+    ...request,
+    ticketId,
+    sn,
+    workflow,
+    parentFields,
+    now,
+    random,
+  });
+  // Decide once before reserving numbers, so that a refused request leaves no gap in the sn counter.
+  decideCreateTicket(command(0, ''), initialTicketState(), catalog);
+  const ticketId = await reserveTicketId(deps.store);
+  const sn = await reserveSn(deps.store, snPrefix(catalog, request.app), now, ticketId);
+  const result = await handleCommand(deps.store, ticketStream(ticketId), ticketDecider, (state) => decideCreateTicket(command(ticketId, sn), state, catalog), {
+    metadata: { actor: request.creator, app: request.app, correlationId: request.correlationId, workflowVersion: workflow.version },
+  });
+  return { ticketId, appended: result.appended! };
+}
+
+const snPrefix = (catalog: Catalog, app: string) => catalog.apps.get(app)?.ticket_sn_prefix || 'loonflow';

@@ -1,0 +1,111 @@
+// One handle on the PostgreSQL that holds the event log and the read models: either a
+// server (node-pg pool) or the embedded PGlite. Everything above talks kysely; the two
+// things kysely cannot express (LISTEN and a session-scoped advisory lock) live here.
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+
+export interface Lease {
+  release(): Promise<void>;
+}
+
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  readonly db: Kysely<any>;
+  /** Calls `onNotify` for every NOTIFY on `channel`; resolves to an unlisten function. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** A session-level advisory lock held until released or the process dies; null when taken. */
+  tryLease(key: string): Promise<Lease | null>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+// Ids and counts fit in a double; positions are read as text and turned into bigint explicitly.
+const pgTypes = {
+  getTypeParser(oid: number, format?: any) {
+    if (oid === INT8_OID) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export function connectPostgres(connectionString: string, options: { schema?: string; max?: number } = {}): Database {
+  const base = {
+    connectionString,
+    types: pgTypes,
+    // A schema per test run or deployment keeps several instances apart in one database.
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  };
+  const pool = new pg.Pool({ ...base, max: options.max ?? 10 });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  // One dedicated session per process for LISTEN and for leases.
+  let control: Promise<pg.Client> | undefined;
+  const listeners = new Map<string, Set<() => void>>();
+  const controlClient = () =>
+    (control ??= (async () => {
+      const client = new pg.Client(base);
+      client.on('notification', (n) => listeners.get(n.channel)?.forEach((fn) => fn()));
+      client.on('error', () => undefined);
+      await client.connect();
+      return client;
+    })());
+  const lockKey = (key: string) => sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtext(current_schema() || ':' || ${key})) as ok`;
+
+  return {
+    kind: 'postgres',
+    db,
+    async listen(channel, onNotify) {
+      const client = await controlClient();
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(onNotify);
+      return async () => {
+        set!.delete(onNotify);
+      };
+    },
+    async tryLease(key) {
+      const client = await controlClient();
+      const compiled = lockKey(key).compile(db);
+      const { rows } = await client.query(compiled.sql, compiled.parameters as unknown[]);
+      if (!rows[0]?.ok) return null;
+      return {
+        async release() {
+          await client.query(`select pg_advisory_unlock(hashtext(current_schema() || ':' || $1))`, [key]);
+        },
+      };
+    },
+    async close() {
+      await db.destroy();
+      if (control) await (await control).end().catch(() => undefined);
+    },
+  };
+}
+
+export async function openPglite(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): Promise<Database> {
+  const pglite = await PGlite.create(dataDir ? { dataDir, loadDataDir: options.loadDataDir } : { loadDataDir: options.loadDataDir });
+  return wrapPglite(pglite);
+}
+
+export function wrapPglite(pglite: PGlite): Database {
+  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    db,
+    async listen(channel, onNotify) {
+      const unlisten = await pglite.listen(channel, onNotify);
+      return unlisten;
+    },
+    // The embedded store belongs to this one process: the lease is always ours.
+    async tryLease() {
+      return { async release() {} };
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

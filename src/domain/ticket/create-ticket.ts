@@ -1,0 +1,125 @@
+// Deciding a ticket's creation (behaviour §3.2, contract §5).
+import { appMayUseWorkflow, type Catalog } from '../catalog/catalog.ts';
+import { chooseDestination, MissingConditionFieldError } from '../conditions/index.ts';
+import { DomainError, fail } from '../errors.ts';
+import { checkRequiredFields, collectFieldValues, normalizeTitle, stateFieldRules } from '../fields.ts';
+import { StateType, startStateOf, stateById, transitionById, type WorkflowVersion } from '../workflow.ts';
+import type { TicketCreated } from './events.ts';
+import { resolveAssignment } from './participants.ts';
+import { ActState, type TicketState } from './ticket.ts';
+
+export const MAX_SUGGESTION_LENGTH = 10_000;
+
+export interface CreateTicket {
+  ticketId: number;
+  sn: string;
+  workflow: WorkflowVersion;
+  transitionId: number;
+  creator: string;
+  app: string;
+  suggestion: string;
+  /** The request body: field values keyed by field_key, and `title`. */
+  values: Record<string, unknown>;
+  parentTicketId: number;
+  parentTicketStateId: number;
+  parentFields: Record<string, unknown>;
+  now: Date;
+  random: number;
+}
+
+export function checkSuggestion(suggestion: string): void {
+  if (suggestion.length > MAX_SUGGESTION_LENGTH) {
+    fail('suggestion_too_long', `suggestion is ${suggestion.length} characters long; the limit is ${MAX_SUGGESTION_LENGTH}.`);
+  }
+}
+
+/** The state a transition leads to, after its condition expressions (first true wins). */
+export function destinationOf(
+  transition: { condition_expression: { expression: string; target_state_id: number }[]; destination_state_id: number },
+  values: Record<string, unknown>,
+): number {
+  try {
+    return chooseDestination(transition.condition_expression, values, transition.destination_state_id);
+  } catch (error) {
+    if (error instanceof MissingConditionFieldError) {
+      fail('condition_field_missing', `Field "${error.field}" is needed to choose the next state; provide it in the request.`, {
+        field: error.field,
+      });
+    }
+    if (error instanceof DomainError) throw error;
+    return fail('wrong_state', `The transition's condition could not be evaluated: ${(error as Error).message}`);
+  }
+}
+
+export function decideCreateTicket(command: CreateTicket, state: TicketState, catalog: Catalog): TicketCreated[] {
+  if (state.status !== 'none') fail('concurrent_change', `Ticket ${command.ticketId} already exists.`);
+  const wf = command.workflow.definition;
+  const app = catalog.apps.get(command.app);
+  if (!app || !appMayUseWorkflow(app, wf.id)) {
+    fail('app_not_allowed', `App "${command.app}" may not create tickets of workflow ${wf.id}.`);
+  }
+  checkSuggestion(command.suggestion);
+  const start = startStateOf(wf) ?? fail('wrong_state', `Workflow ${wf.id} has no start state; fix its configuration.`);
+  const transition =
+    transitionById(wf, command.transitionId) ??
+    fail('transition_not_found', `Transition ${command.transitionId} does not exist in workflow ${wf.id}.`);
+  if (transition.source_state_id !== start.id) {
+    fail('wrong_state', `Transition ${transition.id} ("${transition.name}") does not start at the start state ${start.id}; use one of the transitions listed by init_state.`);
+  }
+  if (command.parentTicketId && !command.parentTicketStateId) {
+    fail('invalid_request', 'parent_ticket_state_id is required when parent_ticket_id is given.');
+  }
+
+  const rules = stateFieldRules(start);
+  if (transition.field_require_check) {
+    const missing = checkRequiredFields(rules.required, command.values);
+    if (missing.length > 0) {
+      fail('required_fields_missing', `Required fields are missing: ${missing.join(', ')}.`, { fields: missing });
+    }
+  }
+  const collected = collectFieldValues(wf, rules.writable, command.values);
+  const title = normalizeTitle(command.values.title);
+  const errors = [...(collected.ok ? [] : collected.errors), ...(title.ok ? [] : [{ field: 'title', message: title.error }])];
+  if (!collected.ok || !title.ok) {
+    return fail('invalid_field_value', errors.map((e) => e.message).join(' '), { fields: errors.map((e) => e.field) });
+  }
+  // Loonflow takes the title from the request whatever the start state allows; an unset field is simply absent.
+  const fields = Object.fromEntries(Object.entries(collected.values).filter(([key, value]) => key !== 'title' && value !== null));
+
+  const destinationId = destinationOf(transition, command.values);
+  const destination =
+    stateById(wf, destinationId) ?? fail('state_not_found', `Transition ${transition.id} leads to state ${destinationId}, which does not exist.`);
+  const assignment = resolveAssignment(destination, {
+    catalog,
+    creator: command.creator,
+    fields: command.values,
+    parentFields: command.parentFields,
+    random: command.random,
+  });
+  const actStateId =
+    destination.type_id === StateType.end ? ActState.finished : destination.type_id === StateType.start ? ActState.draft : ActState.inProgress;
+
+  return [
+    {
+      type: 'TicketCreated',
+      data: {
+        ticketId: command.ticketId,
+        sn: command.sn,
+        title: typeof title.value === 'string' ? title.value : '',
+        workflowId: wf.id,
+        workflowVersion: command.workflow.version,
+        creator: command.creator,
+        app: command.app,
+        parentTicketId: command.parentTicketId,
+        parentTicketStateId: command.parentTicketStateId,
+        transitionId: transition.id,
+        startStateId: start.id,
+        suggestion: command.suggestion,
+        fields,
+        assignment,
+        actStateId,
+        createdAt: command.now.toISOString(),
+      },
+    },
+  ];
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { CommandDeps } from '../commands/create-ticket.ts';
+import type { LogPosition } from '../eventstore/event-store.ts';
+import type { ReadModels } from '../projections/read-models.ts';
+import { registerAuth } from './auth.ts';
+import { registerErrorHandling } from './errors.ts';
+import { configRoutes } from './routes/config.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+import { workflowRoutes } from './routes/workflows.ts';
+
+export interface AppDeps {
+  commands: CommandDeps;
+  readModels: Kysely<ReadModels>;
+  /** Read-your-writes: resolves once every read model has passed the position. */
+  waitForProjections(position: LogPosition): Promise<void>;
+  signatureTtlSeconds: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // The request id is the correlation id stored on every event the request appends.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 2 * 1024 * 1024,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+  registerAuth(app, { catalog: deps.commands.catalog, signatureTtlSeconds: deps.signatureTtlSeconds, clock: deps.commands.clock });
+  await app.register(ticketRoutes, { prefix: '/api/v1.0', deps });
+  await app.register(workflowRoutes, { prefix: '/api/v1.0', deps });
+  await app.register(configRoutes, { prefix: '/api/v1.0', deps });
+  return app;
+}
+
+export const ok = (data: unknown, msg = '') => ({ code: 0, msg, data });

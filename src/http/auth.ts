@@ -1,0 +1,65 @@
+// Loonflow's app signature: md5(timestamp + token) in hex, a timestamp within the TTL, and
+// the acting end user in `username` (asserted by the calling app).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CatalogStore } from '../commands/catalog-store.ts';
+import type { Catalog } from '../domain/catalog/catalog.ts';
+import type { App } from '../domain/directory.ts';
+import { DomainError, fail } from '../domain/errors.ts';
+
+export interface Caller {
+  app: App;
+  /** The `username` header; routes that act for a user call requireUsername(). */
+  username: string | undefined;
+  catalog: Catalog;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller;
+  }
+}
+
+export const signatureFor = (timestamp: string, token: string) => createHash('md5').update(timestamp + token).digest('hex');
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+export interface AuthOptions {
+  catalog: CatalogStore;
+  signatureTtlSeconds: number;
+  clock: () => Date;
+}
+
+export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+  app.decorateRequest('caller', null as unknown as Caller);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const appname = header(request, 'appname');
+    const timestamp = header(request, 'timestamp');
+    const signature = header(request, 'signature');
+    if (!appname || !timestamp || !signature) {
+      fail('signature_missing', 'Send the headers appname, timestamp and signature (md5 of timestamp + app token).');
+    }
+    const { catalog } = await options.catalog.current();
+    const caller = catalog.apps.get(appname!) ?? fail('app_unknown', `App "${appname}" is not registered; ask an administrator to add it.`);
+    const expected = Buffer.from(signatureFor(timestamp!, caller.token));
+    const given = Buffer.from(signature!.toLowerCase());
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      fail('signature_invalid', 'The signature is wrong: it must be the lowercase hex md5 of timestamp followed by the app token.');
+    }
+    const skew = Math.abs(options.clock().getTime() / 1000 - Number(timestamp));
+    if (!/^\d+$/.test(timestamp!) || skew > options.signatureTtlSeconds) {
+      fail('signature_expired', `The timestamp is not within ${options.signatureTtlSeconds} s of the server's clock; sign again with the current unix time.`);
+    }
+    request.caller = { app: caller, username: header(request, 'username'), catalog };
+  });
+}
+
+export function requireUsername(request: FastifyRequest): string {
+  const username = request.caller.username;
+  if (!username) throw new DomainError('missing_username', 'Send the acting user in the username header.');
+  return username;
+}

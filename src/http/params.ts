@@ -1,0 +1,50 @@
+// zod at the HTTP edge: turn query strings, path params and bodies into typed values, or a
+// 400 that names what is wrong.
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.ts';
+
+export function parseWith<T extends z.ZodType>(schema: T, input: unknown, where: string): z.infer<T> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : where}: ${i.message}`);
+  throw new DomainError('invalid_request', `Invalid ${where}: ${problems.join('; ')}.`, { problems });
+}
+
+/** A positive integer id, from a path or a JSON body. */
+export const id = z.coerce
+  .number({ error: 'must be an integer' })
+  .int({ error: 'must be an integer' })
+  .positive({ error: 'must be a positive integer' })
+  .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' });
+
+export const idParams = z.object({ id });
+
+/** A JSON integer, or a string of one. */
+export const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)], { error: 'must be an integer' });
+
+/** true/false, 1/0, "1"/"0", "true"/"false" (contract §3). */
+export const booleanLike = z.union([
+  z.boolean(),
+  z.literal(1).transform(() => true),
+  z.literal(0).transform(() => false),
+  z.enum(['1', 'true']).transform(() => true),
+  z.enum(['0', 'false', '']).transform(() => false),
+]);
+
+/** "1,2,3" → [1, 2, 3]. */
+export const idList = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+  .pipe(z.array(z.string().regex(/^\d+$/, { error: 'must be a comma-separated list of integers' }).transform(Number)));
+
+export const paging = (defaultPerPage = 10) => ({
+  page: z.coerce.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(1, { error: 'must be at least 1' }).default(1),
+  per_page: z.coerce
+    .number({ error: 'must be an integer' })
+    .int({ error: 'must be an integer' })
+    .min(1, { error: 'must be between 1 and 1000' })
+    .max(1000, { error: 'must be between 1 and 1000' })
+    .default(defaultPerPage),
+});
+
+export const suggestion = z.string({ error: 'must be a string' }).default('');

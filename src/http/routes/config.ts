@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { applyConfig } from '../../commands/apply-config.ts';
+import { validateConfigDocument } from '../../config/config-document.ts';
+import { isSuperAdmin } from '../../domain/catalog/catalog.ts';
+import { fail } from '../../domain/errors.ts';
+import { ok, type AppDeps } from '../app.ts';
+import { requireUsername } from '../auth.ts';
+
+export async function configRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
+  app.put('/config', async (request) => {
+    const username = requireUsername(request);
+    if (!isSuperAdmin(request.caller.catalog, username)) fail('not_permitted', 'Only a super admin may change the configuration.');
+    const parsed = validateConfigDocument(request.body);
+    if (!parsed.ok) {
+      return fail('config_invalid', `The config document has ${parsed.problems.length} problem(s); nothing was applied: ${parsed.problems.join('; ')}`, {
+        problems: parsed.problems,
+      });
+    }
+    const result = await applyConfig(deps.commands, parsed.document, { actor: username, app: request.caller.app.name, correlationId: request.id });
+    if (result.appended) await deps.waitForProjections(result.appended.position);
+    return ok({ changes: result.changes });
+  });
+}

@@ -1,0 +1,140 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createTicket } from '../../commands/create-ticket.ts';
+import { fail } from '../../domain/errors.ts';
+import { deptWithAncestors } from '../../domain/catalog/catalog.ts';
+import { LIST_CATEGORIES } from '../../projections/tickets/queries.ts';
+import { loadTicketView, ticketDetail, ticketListPage } from '../../projections/tickets/views.ts';
+import { ok, type AppDeps } from '../app.ts';
+import { requireUsername, type Caller } from '../auth.ts';
+import { id, idList, idParams, intLike, paging, parseWith, suggestion } from '../params.ts';
+import { appWorkflowIds, assertAppMayUse, intersect } from '../scope.ts';
+
+const createBody = z
+  .object({
+    workflow_id: id,
+    transition_id: id,
+    suggestion,
+    parent_ticket_id: intLike.default(0),
+    parent_ticket_state_id: intLike.default(0),
+  })
+  .passthrough();
+
+/** `YYYY-MM-DD[ HH:MM:SS]` in the server's zone. */
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/, { error: 'must look like YYYY-MM-DD or YYYY-MM-DD HH:MM:SS' })
+  .transform((s, ctx) => {
+    const [date, time = '00:00:00'] = s.split(' ');
+    const [y, m, d] = date.split('-').map(Number);
+    const [hh, mm, ss = 0] = time.split(':').map(Number);
+    const value = new Date(y, m - 1, d, hh, mm, ss);
+    if (Number.isNaN(value.getTime()) || value.getMonth() !== m - 1) {
+      ctx.addIssue({ code: 'custom', message: 'is not a real date' });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const listQuery = z.object({
+  category: z.enum(LIST_CATEGORIES, { error: `must be one of ${LIST_CATEGORIES.join(', ')}` }),
+  sn: z.string().optional(),
+  title: z.string().optional(),
+  create_start: localDate.optional(),
+  create_end: localDate.optional(),
+  workflow_ids: idList.optional(),
+  state_ids: idList.optional(),
+  ticket_ids: idList.optional(),
+  act_state_id: z.coerce.number({ error: 'must be an integer from 0 to 5' }).int().min(0).max(5).optional(),
+  creator: z.string().optional(),
+  parent_ticket_id: z.coerce.number({ error: 'must be an integer' }).int().min(0).optional(),
+  parent_ticket_state_id: z.coerce.number({ error: 'must be an integer' }).int().min(0).optional(),
+  reverse: z.enum(['0', '1'], { error: 'must be "0" or "1"' }).default('1'),
+  ...paging(10),
+});
+
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/** Workflows a list category restricts to: view and intervene come from the workflows' grants. */
+function categoryWorkflows(caller: Caller, username: string, category: string): number[] | null {
+  if (category !== 'view' && category !== 'intervene') return null;
+  const user = caller.catalog.users.get(username);
+  const myDepts = deptWithAncestors(caller.catalog, user?.dept_ids ?? []);
+  const ids: number[] = [];
+  for (const [wid, versions] of caller.catalog.workflows) {
+    const wf = versions[versions.length - 1].definition;
+    const granted =
+      category === 'view'
+        ? wf.view_persons.includes(username) || wf.view_depts.some((d) => myDepts.has(d))
+        : wf.interveners.includes(username);
+    if (granted) ids.push(wid);
+  }
+  return ids;
+}
+
+export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
+  app.get('/tickets', async (request) => {
+    const username = requireUsername(request);
+    const q = parseWith(listQuery, request.query, 'query');
+    const now = deps.commands.clock();
+    const noWindow = q.create_start === undefined && q.create_end === undefined;
+    const workflowIds = intersect(
+      intersect(appWorkflowIds(request.caller), q.workflow_ids ?? null),
+      categoryWorkflows(request.caller, username, q.category),
+    );
+    const page = await ticketListPage(deps.readModels, {
+      username,
+      category: q.category,
+      workflowIds,
+      sn: q.sn,
+      title: q.title,
+      // ticket.rst: without either bound, only the last year.
+      createStart: noWindow ? new Date(now.getTime() - YEAR_MS) : q.create_start,
+      createEnd: noWindow ? new Date(now.getTime() + 3600 * 1000) : q.create_end,
+      stateIds: q.state_ids,
+      ticketIds: q.ticket_ids,
+      actStateId: q.act_state_id,
+      creator: q.creator,
+      parentTicketId: q.parent_ticket_id,
+      parentTicketStateId: q.parent_ticket_state_id,
+      reverse: q.reverse === '1',
+      page: q.page,
+      perPage: q.per_page,
+    });
+    return ok(page);
+  });
+
+  app.post('/tickets', async (request, reply) => {
+    const username = requireUsername(request);
+    if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
+      fail('invalid_request', 'The request body must be a JSON object with workflow_id, transition_id and the field values.');
+    }
+    const body = parseWith(createBody, request.body, 'body');
+    assertAppMayUse(request.caller, body.workflow_id);
+    const { workflow_id, transition_id, suggestion, parent_ticket_id, parent_ticket_state_id, username: _ignored, ...values } = body;
+    const { ticketId, appended } = await createTicket(deps.commands, {
+      workflowId: workflow_id,
+      transitionId: transition_id,
+      creator: username,
+      app: request.caller.app.name,
+      suggestion,
+      values,
+      parentTicketId: parent_ticket_id,
+      parentTicketStateId: parent_ticket_state_id,
+      correlationId: request.id,
+    });
+    await deps.waitForProjections(appended.position);
+    reply.header('etag', `"${appended.nextExpectedRevision}"`);
+    return ok({ ticket_id: ticketId });
+  });
+
+  app.get('/tickets/:id', async (request, reply) => {
+    const username = requireUsername(request);
+    const { id: ticketId } = parseWith(idParams, request.params, 'path');
+    const view = await loadTicketView(deps.readModels, ticketId);
+    assertAppMayUse(request.caller, view.ticket.workflow_id);
+    const detail = await ticketDetail(deps.readModels, view, username);
+    reply.header('etag', `"${view.ticket.revision}"`);
+    return ok(detail);
+  });
+}

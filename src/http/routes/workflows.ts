@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { fail } from '../../domain/errors.ts';
+import { startStateOf, transitionsFrom } from '../../domain/workflow.ts';
+import { formatTimestamp } from '../../projections/format.ts';
+import { currentWorkflowRow, listWorkflows } from '../../projections/workflows/queries.ts';
+import { byOrderId, customField, builtinField, stateRow, transitionButton } from '../../projections/workflows/views.ts';
+import { ok, type AppDeps } from '../app.ts';
+import { requireUsername } from '../auth.ts';
+import { idParams, paging, parseWith } from '../params.ts';
+import { appWorkflowIds, assertAppMayUse } from '../scope.ts';
+
+const listQuery = z.object({ search_value: z.string().default(''), name: z.string().default(''), ...paging(10) });
+
+export async function workflowRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
+  app.get('/workflows', async (request) => {
+    const q = parseWith(listQuery, request.query, 'query');
+    const { total, rows } = await listWorkflows(deps.readModels, {
+      allowedIds: appWorkflowIds(request.caller),
+      // The docs call the filter `name`, loonflow's code reads `search_value`: accept both.
+      search: q.search_value || q.name,
+      page: q.page,
+      perPage: q.per_page,
+    });
+    return ok({ value: rows.map((r) => ({ id: r.id, name: r.name, description: r.description })), per_page: q.per_page, page: q.page, total });
+  });
+
+  app.get('/workflows/:id/init_state', async (request) => {
+    requireUsername(request);
+    const { id } = parseWith(idParams, request.params, 'path');
+    const row = (await currentWorkflowRow(deps.readModels, id)) ?? fail('workflow_not_found', `Workflow ${id} does not exist.`);
+    assertAppMayUse(request.caller, id);
+    const wf = row.definition;
+    const start = startStateOf(wf) ?? fail('state_not_found', `Workflow ${id} has no start state.`);
+    const audit = { creator: '', gmt_created: formatTimestamp(row.gmt_created), gmt_modified: formatTimestamp(row.gmt_modified) };
+    const fieldList = byOrderId([
+      ...('title' in start.state_field ? [builtinField('title', null, start.state_field.title)] : []),
+      ...wf.custom_fields.filter((f) => f.field_key in start.state_field).map((f) => customField(f, null, start.state_field[f.field_key])),
+    ]);
+    return ok({
+      ...stateRow(wf, start, audit),
+      field_list: fieldList,
+      transition: transitionsFrom(wf, start.id).map(transitionButton),
+    });
+  });
+}

@@ -1,0 +1,28 @@
+import { sql, type Kysely } from 'kysely';
+import type { LogPosition } from '../../eventstore/event-store.ts';
+
+export interface ProjectionCheckpointTable {
+  name: string;
+  version: number;
+  position_commit: string;
+  position_prepare: string;
+  updated_at: Date;
+}
+
+export async function createCheckpointTable(db: Kysely<any>): Promise<void> {
+  await sql`
+    create table if not exists projection_checkpoints (
+      name text primary key,
+      version integer not null,
+      position_commit numeric(20) not null default 0,
+      position_prepare bigint not null default 0,
+      updated_at timestamptz not null default now()
+    )`.execute(db);
+}
+
+export const checkpointPosition = (row: { position_commit: unknown; position_prepare: unknown }): LogPosition => ({
+  commit: BigInt(String(row.position_commit)),
+  prepare: BigInt(String(row.position_prepare)),
+});
+
+export const isStart = (p: LogPosition) => p.commit === 0n && p.prepare === 0n;

@@ -1,0 +1,18 @@
+import type { ProjectionCheckpointTable } from './engine/checkpoints.ts';
+import type { DeptTable, RoleTable, UserTable } from './directory/tables.ts';
+import type { TicketFlowLogTable, TicketTable, TicketUserTable } from './tickets/tables.ts';
+import type { WorkflowStateTable, WorkflowTable, WorkflowVersionTable } from './workflows/tables.ts';
+
+/** Every read-model table, for typed kysely queries. */
+export interface ReadModels {
+  projection_checkpoints: ProjectionCheckpointTable;
+  tickets: TicketTable;
+  ticket_users: TicketUserTable;
+  ticket_flow_logs: TicketFlowLogTable;
+  workflows: WorkflowTable;
+  workflow_versions: WorkflowVersionTable;
+  workflow_states: WorkflowStateTable;
+  directory_users: UserTable;
+  directory_depts: DeptTable;
+  directory_roles: RoleTable;
+}

@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+
+export interface TicketTable {
+  id: number;
+  sn: string;
+  title: string;
+  workflow_id: number;
+  workflow_version: number;
+  state_id: number;
+  parent_ticket_id: number;
+  parent_ticket_state_id: number;
+  participant_type_id: number;
+  participant: string;
+  /** Everyone ever related to the ticket, comma-joined as loonflow shows it. */
+  relation: string;
+  in_add_node: boolean;
+  add_node_man: string;
+  script_run_last_result: boolean;
+  act_state_id: number;
+  multi_all_person: Record<string, { transition_id?: number; transition_name?: string }>;
+  fields: Record<string, unknown>;
+  creator: string;
+  app: string;
+  is_deleted: boolean;
+  gmt_created: Date;
+  gmt_modified: Date;
+  /** Stream revision: the ETag of the ticket. */
+  revision: number;
+}
+
+/** Loonflow's TicketUser: who has the ticket on their desk (in_process) and who worked it. */
+export interface TicketUserTable {
+  ticket_id: number;
+  username: string;
+  in_process: boolean;
+  worked: boolean;
+}
+
+export interface TicketFlowLogTable {
+  /** The event's position in the log, so that a rebuild yields the same ids. */
+  id: number;
+  ticket_id: number;
+  transition_id: number;
+  suggestion: string;
+  participant_type_id: number;
+  participant: string;
+  state_id: number;
+  intervene_type_id: number;
+  ticket_data: Record<string, unknown>;
+  gmt_created: Date;
+}
+
+export const TICKET_TABLES = ['ticket_flow_logs', 'ticket_users', 'tickets'] as const;
+
+export async function createTicketTables(db: Kysely<any>): Promise<void> {
+  await sql`
+    create table if not exists tickets (
+      id bigint primary key,
+      sn text not null unique,
+      title text not null,
+      workflow_id integer not null,
+      workflow_version integer not null,
+      state_id integer not null,
+      parent_ticket_id bigint not null default 0,
+      parent_ticket_state_id integer not null default 0,
+      participant_type_id integer not null,
+      participant text not null,
+      relation text not null,
+      in_add_node boolean not null default false,
+      add_node_man text not null default '',
+      script_run_last_result boolean not null default true,
+      act_state_id integer not null,
+      multi_all_person jsonb not null default '{}'::jsonb,
+      fields jsonb not null default '{}'::jsonb,
+      creator text not null,
+      app text not null,
+      is_deleted boolean not null default false,
+      gmt_created timestamptz not null,
+      gmt_modified timestamptz not null,
+      revision bigint not null
+    )`.execute(db);
+  // List pages are ordered by creation time and filtered by workflow, creator or sn prefix.
+  await sql`create index if not exists tickets_created on tickets (gmt_created desc, id desc)`.execute(db);
+  await sql`create index if not exists tickets_workflow_created on tickets (workflow_id, gmt_created desc)`.execute(db);
+  await sql`create index if not exists tickets_creator_created on tickets (creator, gmt_created desc)`.execute(db);
+  await sql`create index if not exists tickets_sn_prefix on tickets (sn text_pattern_ops)`.execute(db);
+  await sql`create index if not exists tickets_parent on tickets (parent_ticket_id, parent_ticket_state_id) where parent_ticket_id <> 0`.execute(db);
+  await sql`
+    create table if not exists ticket_users (
+      ticket_id bigint not null,
+      username text not null,
+      in_process boolean not null default false,
+      worked boolean not null default false,
+      primary key (ticket_id, username)
+    )`.execute(db);
+  await sql`create index if not exists ticket_users_duty on ticket_users (username, ticket_id) where in_process`.execute(db);
+  await sql`create index if not exists ticket_users_user on ticket_users (username, ticket_id)`.execute(db);
+  await sql`
+    create table if not exists ticket_flow_logs (
+      id bigint primary key,
+      ticket_id bigint not null,
+      transition_id integer not null,
+      suggestion text not null,
+      participant_type_id integer not null,
+      participant text not null,
+      state_id integer not null,
+      intervene_type_id integer not null,
+      ticket_data jsonb not null,
+      gmt_created timestamptz not null
+    )`.execute(db);
+  await sql`create index if not exists ticket_flow_logs_ticket on ticket_flow_logs (ticket_id, id)`.execute(db);
+}

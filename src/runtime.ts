@@ -1,0 +1,95 @@
+// Wires the pieces together from the environment: the database, the event store, the
+// catalog, the projections and the HTTP app. Tests and the CLI build on it.
+import type { FastifyInstance } from 'fastify';
+import { applyConfig } from './commands/apply-config.ts';
+import { CatalogStore } from './commands/catalog-store.ts';
+import type { CommandDeps } from './commands/create-ticket.ts';
+import { DEMO_CONFIG_PATH, loadConfigFile } from './config/config-document.ts';
+import type { Env } from './config/env.ts';
+import { connectPostgres, openPglite, type Database } from './db/database.ts';
+import { CONFIG_STREAM } from './domain/catalog/events.ts';
+import { EventStoreDbEventStore } from './eventstore/esdb/esdb-event-store.ts';
+import type { EventStore } from './eventstore/event-store.ts';
+import { PostgresEventStore } from './eventstore/postgres/postgres-event-store.ts';
+import { createEventStoreSchema } from './eventstore/postgres/schema.ts';
+import { buildApp } from './http/app.ts';
+import { directoryProjection } from './projections/directory/projection.ts';
+import { ProjectionRunner } from './projections/engine/projection-runner.ts';
+import type { Projection } from './projections/projection.ts';
+import { ticketsProjection } from './projections/tickets/projection.ts';
+import { workflowsProjection } from './projections/workflows/projection.ts';
+
+export const PROJECTIONS: readonly Projection[] = [directoryProjection, workflowsProjection, ticketsProjection];
+
+export interface Runtime {
+  database: Database;
+  store: EventStore;
+  commands: CommandDeps;
+  projections: ProjectionRunner;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** An already open database (tests); otherwise opened from the environment. */
+  database?: Database;
+  clock?: () => Date;
+  random?: () => number;
+  /** Start the projection runner (default true); the CLI's offline commands skip it. */
+  project?: boolean;
+  onProjectionError?: (projection: string, error: unknown) => void;
+}
+
+export async function openDatabase(env: Env): Promise<Database> {
+  return env.DATABASE_URL ? connectPostgres(env.DATABASE_URL, { schema: env.DATABASE_SCHEMA }) : openPglite(env.DATA_DIR);
+}
+
+export async function createRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {
+  const database = options.database ?? (await openDatabase(env));
+  let store: EventStore;
+  if (env.EVENTSTORE_URL) store = EventStoreDbEventStore.connect(env.EVENTSTORE_URL);
+  else {
+    await createEventStoreSchema(database.db);
+    store = new PostgresEventStore(database);
+  }
+  const commands: CommandDeps = {
+    store,
+    catalog: new CatalogStore(store),
+    clock: options.clock ?? (() => new Date()),
+    random: options.random ?? Math.random,
+  };
+  const projections = new ProjectionRunner(database, store, PROJECTIONS, { onError: options.onProjectionError });
+  if (options.project !== false) await projections.start();
+  return {
+    database,
+    store,
+    commands,
+    projections,
+    async close() {
+      await projections.stop();
+      await store.close();
+      if (!options.database) await database.close();
+    },
+  };
+}
+
+/** CONFIG_FILE when given; the bundled demo when the store has no configuration yet. */
+export async function applyStartupConfig(runtime: Runtime, env: Env): Promise<{ source: string; changes: number } | undefined> {
+  const hasConfig = (await runtime.store.readStream(CONFIG_STREAM)).length > 0;
+  const path = env.CONFIG_FILE ?? (hasConfig ? undefined : DEMO_CONFIG_PATH);
+  if (!path) return undefined;
+  const loaded = await loadConfigFile(path);
+  if (!loaded.ok) throw new Error(`${path} is not a valid config document:\n- ${loaded.problems.join('\n- ')}`);
+  const result = await applyConfig(runtime.commands, loaded.document, { actor: 'loonrobot' });
+  if (result.appended) await runtime.projections.waitFor(result.appended.position, 30_000);
+  return { source: path, changes: result.changes };
+}
+
+export function buildHttpApp(runtime: Runtime, env: Env, logger?: boolean | object): Promise<FastifyInstance> {
+  return buildApp({
+    commands: runtime.commands,
+    readModels: runtime.database.db,
+    waitForProjections: (position) => runtime.projections.waitFor(position),
+    signatureTtlSeconds: env.SIGNATURE_TTL_SECONDS,
+    logger,
+  });
+}
