@@ -1,7 +1,7 @@
 // Wires the pieces together from the environment: the database, the event store, the
 // catalog, the projections and the HTTP app. Tests and the CLI build on it.
 import type { FastifyInstance } from 'fastify';
-import { applyConfig } from './commands/apply-config.ts';
+import { applyConfig, knownIds } from './commands/apply-config.ts';
 import { CatalogStore } from './commands/catalog-store.ts';
 import type { CommandDeps } from './commands/create-ticket.ts';
 import { DEMO_CONFIG_PATH, loadConfigFile } from './config/config-document.ts';
@@ -77,7 +77,7 @@ export async function applyStartupConfig(runtime: Runtime, env: Env): Promise<{ 
   const hasConfig = (await runtime.store.readStream(CONFIG_STREAM)).length > 0;
   const path = env.CONFIG_FILE ?? (hasConfig ? undefined : DEMO_CONFIG_PATH);
   if (!path) return undefined;
-  const loaded = await loadConfigFile(path);
+  const loaded = await loadConfigFile(path, knownIds((await runtime.commands.catalog.current({ fresh: true })).catalog));
   if (!loaded.ok) throw new Error(`${path} is not a valid config document:\n- ${loaded.problems.join('\n- ')}`);
   const result = await applyConfig(runtime.commands, loaded.document, { actor: 'loonrobot' });
   if (result.appended) await runtime.projections.waitFor(result.appended.position, 30_000);

@@ -1,6 +1,6 @@
 // flowledger's command line: serve the API, apply a config document, inspect projections.
 import { Command } from 'commander';
-import { applyConfig } from '../commands/apply-config.ts';
+import { applyConfig, knownIds } from '../commands/apply-config.ts';
 import { loadConfigFile } from '../config/config-document.ts';
 import { readEnv } from '../config/env.ts';
 import { positionToString } from '../eventstore/event-store.ts';
@@ -24,15 +24,14 @@ program
   .argument('<file>', 'config document, JSON or YAML')
   .description('validate a config document and apply it; a changed workflow becomes a new version')
   .action(async (file: string) => {
-    const env = readEnv();
-    const loaded = await loadConfigFile(file);
-    if (!loaded.ok) {
-      console.error(`${file} was not applied; it has ${loaded.problems.length} problem(s):\n- ${loaded.problems.join('\n- ')}`);
-      process.exitCode = 1;
-      return;
-    }
-    const runtime = await createRuntime(env, { project: false });
+    const runtime = await createRuntime(readEnv(), { project: false });
     try {
+      const loaded = await loadConfigFile(file, knownIds((await runtime.commands.catalog.current({ fresh: true })).catalog));
+      if (!loaded.ok) {
+        console.error(`${file} was not applied; it has ${loaded.problems.length} problem(s):\n- ${loaded.problems.join('\n- ')}`);
+        process.exitCode = 1;
+        return;
+      }
       const result = await applyConfig(runtime.commands, loaded.document, { actor: 'cli' });
       console.log(result.changes === 0 ? `${file}: already applied, nothing changed.` : `${file}: applied ${result.changes} change(s).`);
     } finally {

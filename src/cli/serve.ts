@@ -18,7 +18,7 @@ export async function serve(env: Env): Promise<void> {
     console.log(`demo app: appname=${demo.name} token=${demo.token}`);
     console.log('create a ticket (vpn申请, as lilei):');
     console.log(
-      `  ts=$(date +%s); sig=$(printf '%s' "$ts${demo.token}" | md5sum | cut -d' ' -f1); ` +
+      `  ts=$(date +%s); sig=$(printf '%s' "\${ts}${demo.token}" | md5sum | cut -d' ' -f1); ` +
         `curl -s -X POST ${address}/api/v1.0/tickets -H 'content-type: application/json' ` +
         `-H "appname: ${demo.name}" -H "timestamp: $ts" -H "signature: $sig" -H 'username: lilei' ` +
         `-d '{"workflow_id": 2, "transition_id": 7, "title": "vpn for lilei", "vpn_reason": "remote work"}'`,

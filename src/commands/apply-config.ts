@@ -2,7 +2,8 @@ import { decideApplyConfig } from '../domain/catalog/apply-config.ts';
 import { CONFIG_STREAM } from '../domain/catalog/events.ts';
 import { DomainError } from '../domain/errors.ts';
 import { WrongExpectedRevisionError, type AppendResult, type EventStore } from '../eventstore/event-store.ts';
-import type { ConfigDocument } from '../config/config-document.ts';
+import type { ConfigDocument, KnownIds } from '../config/config-document.ts';
+import type { Catalog } from '../domain/catalog/catalog.ts';
 import type { CatalogStore } from './catalog-store.ts';
 
 export interface ApplyConfigResult {
@@ -25,6 +26,8 @@ export async function applyConfig(
       events.map((e) => ({ ...e, metadata })),
       { expectedRevision: revision },
     );
+    // This process sees its own change at once; others within the catalog's max age.
+    await deps.catalog.current({ fresh: true });
     return { changes: events.length, appended };
   } catch (error) {
     if (error instanceof WrongExpectedRevisionError) {
@@ -33,3 +36,11 @@ export async function applyConfig(
     throw error;
   }
 }
+
+/** What a partial document may refer to without repeating it. */
+export const knownIds = (catalog: Catalog): KnownIds => ({
+  workflowIds: catalog.workflows.keys(),
+  deptIds: catalog.depts.keys(),
+  roleIds: catalog.roles.keys(),
+  noticeIds: catalog.notices.keys(),
+});

@@ -332,7 +332,17 @@ type ParsedSections = { [K in keyof ConfigDocument]: Parsed<K> };
 const present = <T>(items: (T | undefined)[]): [T, number][] =>
   items.flatMap((v, i) => (v === undefined ? [] : [[v, i] as [T, number]]));
 
-function crossCheck(doc: ParsedSections): string[] {
+/** Ids already in the applied configuration: a document may refer to them without repeating them. */
+export interface KnownIds {
+  workflowIds: Iterable<number>;
+  deptIds: Iterable<number>;
+  roleIds: Iterable<number>;
+  noticeIds: Iterable<number>;
+}
+
+const NONE_KNOWN: KnownIds = { workflowIds: [], deptIds: [], roleIds: [], noticeIds: [] };
+
+function crossCheck(doc: ParsedSections, known: KnownIds): string[] {
   const problems: string[] = [];
   const report = (path: Path, msg: string) => problems.push(`${formatPath(path)}: ${msg}`);
   // A reference into a section that had invalid items would be reported as dangling by mistake.
@@ -375,10 +385,10 @@ function crossCheck(doc: ParsedSections): string[] {
     ' (transition ids must be unique across all workflows)',
   );
 
-  const deptIds = new Set(depts.map(([d]) => d.id));
-  const roleIds = new Set(roles.map(([r]) => r.id));
-  const noticeIds = new Set(notices.map(([n]) => n.id));
-  const workflowIds = new Set(workflows.map(([w]) => w.id));
+  const deptIds = new Set([...known.deptIds, ...depts.map(([d]) => d.id)]);
+  const roleIds = new Set([...known.roleIds, ...roles.map(([r]) => r.id)]);
+  const noticeIds = new Set([...known.noticeIds, ...notices.map(([n]) => n.id)]);
+  const workflowIds = new Set([...known.workflowIds, ...workflows.map(([w]) => w.id)]);
   const checkDepts = complete('depts');
   const checkRoles = complete('roles');
 
@@ -386,7 +396,7 @@ function crossCheck(doc: ParsedSections): string[] {
   const checkIdRefs = (path: Path, text: string, kind: 'dept' | 'role', known: Set<number>, enabled: boolean) => {
     for (const token of splitComma(text)) {
       if (!/^\d+$/.test(token)) report(path, `${JSON.stringify(token)} is not a ${kind} id`);
-      else if (enabled && !known.has(Number(token))) report(path, `${kind} ${token} is not defined in this document`);
+      else if (enabled && !known.has(Number(token))) report(path, `${kind} ${token} is not defined in this document or the applied configuration`);
     }
   };
 
@@ -394,7 +404,7 @@ function crossCheck(doc: ParsedSections): string[] {
     for (const [a, i] of apps) {
       if (a.workflow_ids === 'all') continue;
       a.workflow_ids.forEach((wid, j) => {
-        if (!workflowIds.has(wid)) report(['apps', i, 'workflow_ids', j], `workflow ${wid} is not defined in this document`);
+        if (!workflowIds.has(wid)) report(['apps', i, 'workflow_ids', j], `workflow ${wid} is not defined in this document or the applied configuration`);
       });
     }
   }
@@ -404,7 +414,7 @@ function crossCheck(doc: ParsedSections): string[] {
       report(['users', i, 'username'], `"${u.username}" is reserved for the engine's own actions`);
     if (checkDepts)
       u.dept_ids.forEach((d, j) => {
-        if (!deptIds.has(d)) report(['users', i, 'dept_ids', j], `dept ${d} is not defined in this document`);
+        if (!deptIds.has(d)) report(['users', i, 'dept_ids', j], `dept ${d} is not defined in this document or the applied configuration`);
       });
   }
 
@@ -417,7 +427,7 @@ function crossCheck(doc: ParsedSections): string[] {
       continue;
     }
     if (checkDepts && !deptIds.has(d.parent_dept_id)) {
-      report(path, `dept ${d.parent_dept_id} is not defined in this document`);
+      report(path, `dept ${d.parent_dept_id} is not defined in this document or the applied configuration`);
       continue;
     }
     // Sub-dept expansion (participant type 3) walks this chain, so a loop would never end.
@@ -509,11 +519,11 @@ function crossCheck(doc: ParsedSections): string[] {
 
     if (complete('notices'))
       wf.notices.forEach((n, j) => {
-        if (!noticeIds.has(n)) report(at('notices', j), `notice ${n} is not defined in this document`);
+        if (!noticeIds.has(n)) report(at('notices', j), `notice ${n} is not defined in this document or the applied configuration`);
       });
     if (checkDepts)
       wf.view_depts.forEach((d, j) => {
-        if (!deptIds.has(d)) report(at('view_depts', j), `dept ${d} is not defined in this document`);
+        if (!deptIds.has(d)) report(at('view_depts', j), `dept ${d} is not defined in this document or the applied configuration`);
       });
     const limits = wf.limit_expression;
     if (limits.allow_depts) checkIdRefs(at('limit_expression', 'allow_depts'), limits.allow_depts, 'dept', deptIds, checkDepts);
@@ -527,7 +537,7 @@ function crossCheck(doc: ParsedSections): string[] {
 // Entry points
 
 /** Validates an already-parsed document (e.g. the JSON body of `PUT /config`). Never throws. */
-export function validateConfigDocument(input: unknown): ConfigResult {
+export function validateConfigDocument(input: unknown, known: KnownIds = NONE_KNOWN): ConfigResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, problems: [NOT_A_MAPPING] };
   const raw = input as Record<string, unknown>;
   const problems = Object.keys(raw)
@@ -555,14 +565,14 @@ export function validateConfigDocument(input: unknown): ConfigResult {
     notices: parseSection('notices'),
     workflows: parseSection('workflows'),
   };
-  problems.push(...crossCheck(parsed));
+  problems.push(...crossCheck(parsed, known));
   if (problems.length > 0) return { ok: false, problems };
   // No problems means no item was dropped, so every section is fully populated.
   return { ok: true, document: parsed as ConfigDocument };
 }
 
 /** Parses JSON or YAML text; without `format`, text starting with `{` is JSON, anything else YAML. */
-export function parseConfigDocument(text: string, format?: 'json' | 'yaml'): ConfigResult {
+export function parseConfigDocument(text: string, format?: 'json' | 'yaml', known: KnownIds = NONE_KNOWN): ConfigResult {
   const body = text.replace(/^\uFEFF/, '');
   const asJson = format === 'json' || (format === undefined && body.trimStart().startsWith('{'));
   let input: unknown;
@@ -588,11 +598,11 @@ export function parseConfigDocument(text: string, format?: 'json' | 'yaml'): Con
     }
   }
   if (input === null || input === undefined) return { ok: false, problems: ['document: the document is empty'] };
-  return validateConfigDocument(input);
+  return validateConfigDocument(input, known);
 }
 
 /** Reads and parses a config file; the format follows the extension (.json, .yaml/.yml) or the content. */
-export async function loadConfigFile(path: string): Promise<ConfigResult> {
+export async function loadConfigFile(path: string, known: KnownIds = NONE_KNOWN): Promise<ConfigResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -600,5 +610,5 @@ export async function loadConfigFile(path: string): Promise<ConfigResult> {
     return { ok: false, problems: [`cannot read config file ${path}: ${(err as Error).message}`] };
   }
   const ext = extname(path).toLowerCase();
-  return parseConfigDocument(text, ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : undefined);
+  return parseConfigDocument(text, ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : undefined, known);
 }

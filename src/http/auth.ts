@@ -43,7 +43,9 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     if (!appname || !timestamp || !signature) {
       fail('signature_missing', 'Send the headers appname, timestamp and signature (md5 of timestamp + app token).');
     }
-    const { catalog } = await options.catalog.current();
+    let { catalog } = await options.catalog.current();
+    // An app registered a moment ago by another process: look at the log before refusing.
+    if (!catalog.apps.has(appname!)) ({ catalog } = await options.catalog.current({ fresh: true }));
     const caller = catalog.apps.get(appname!) ?? fail('app_unknown', `App "${appname}" is not registered; ask an administrator to add it.`);
     const expected = Buffer.from(signatureFor(timestamp!, caller.token));
     const given = Buffer.from(signature!.toLowerCase());

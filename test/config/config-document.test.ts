@@ -199,11 +199,11 @@ t.test('an invalid document reports every problem at once', async (t) => {
   t.notOk(result.ok);
   const expected = [
     'apps[1].name: duplicate app name "ops", already used at apps[0].name',
-    'apps[0].workflow_ids[1]: workflow 42 is not defined in this document',
+    'apps[0].workflow_ids[1]: workflow 42 is not defined in this document or the applied configuration',
     'users[1].username: duplicate username "lilei", already used at users[0].username',
-    'users[0].dept_ids[0]: dept 9 is not defined in this document',
+    'users[0].dept_ids[0]: dept 9 is not defined in this document or the applied configuration',
     'depts[1].id: duplicate dept id 1, already used at depts[0].id',
-    'depts[1].parent_dept_id: dept 77 is not defined in this document',
+    'depts[1].parent_dept_id: dept 77 is not defined in this document or the applied configuration',
     'workflows[1].id: duplicate workflow id 1, already used at workflows[0].id',
     'workflows[1].states[0].id: duplicate state id 1, already used at workflows[0].states[0].id (state ids must be unique across all workflows)',
     'workflows[0].custom_fields[1].id: duplicate custom field id 1, already used at workflows[0].custom_fields[0].id in this workflow',
@@ -213,13 +213,13 @@ t.test('an invalid document reports every problem at once', async (t) => {
     'workflows[1].states: workflow 1 has no end state (type_id 2)',
     'workflows[0].display_form[1]: "nope" is neither a custom field of workflow 1 nor a built-in ticket field',
     'workflows[0].states[3].state_field["state.name"]: "state.name" is neither a custom field of workflow 1 nor a built-in ticket field',
-    'workflows[0].states[3].participant: dept 8 is not defined in this document',
-    'workflows[0].states[4].participant: role 6 is not defined in this document',
+    'workflows[0].states[3].participant: dept 8 is not defined in this document or the applied configuration',
+    'workflows[0].states[4].participant: role 6 is not defined in this document or the applied configuration',
     'workflows[0].transitions[1].source_state_id: state 98 is not a state of workflow 1',
     'workflows[0].transitions[1].destination_state_id: state 99 is not a state of workflow 1',
     'workflows[0].transitions[2].condition_expression[0].target_state_id: state 97 is not a state of workflow 1',
     'workflows[0].transitions[3].destination_state_id: is 0 and there is no condition_expression, so the transition leads nowhere',
-    'workflows[0].notices[0]: notice 3 is not defined in this document',
+    'workflows[0].notices[0]: notice 3 is not defined in this document or the applied configuration',
   ];
   for (const p of expected) t.ok(problems.includes(p), p);
   t.equal(problems.length, expected.length, `no other problems:\n${problems.join('\n')}`);

@@ -8,5 +8,5 @@ t.test('EventStoreDB event store', { skip: url ? false : 'set EVENTSTORE_URL to 
   eventStoreContract(t, async () => {
     const store = EventStoreDbEventStore.connect(url!);
     return { store, close: () => store.close() };
-  });
+  }, { lateCommitSkip: 'EventStoreDB orders appends as they commit; there is no open transaction to hold' });
 });

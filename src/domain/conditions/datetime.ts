@@ -100,20 +100,66 @@ export const makeTimedelta = (parts: Partial<Record<TimedeltaUnit, number>>): Py
   let total = 0n;
   for (const [unit, value] of Object.entries(parts) as [TimedeltaUnit, number][]) {
     if (!Number.isFinite(value)) throw valueFailure(`timedelta ${unit} must be a finite number`);
-    const micros = value * TIMEDELTA_UNITS[unit];
-    total += Number.isInteger(value) ? BigInt(value) * BigInt(TIMEDELTA_UNITS[unit]) : BigInt(Math.round(micros));
+    total += Number.isInteger(value)
+      ? BigInt(value) * BigInt(TIMEDELTA_UNITS[unit])
+      : BigInt(roundHalfEven(value * TIMEDELTA_UNITS[unit]));
   }
   return timedeltaFromMicros(total);
 };
 
-const timedeltaFromMicros = (total: bigint): PyTimedelta => {
-  const day = BigInt(DAY_MICROS);
-  let days = total / day;
-  let rest = total % day;
-  if (rest < 0n) {
-    rest += day;
-    days -= 1n;
+/** Python's round(): halves go to the even neighbour. */
+const roundHalfEven = (x: number): number => {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
+const DAY = BigInt(DAY_MICROS);
+
+const totalMicros = (td: PyTimedelta): bigint => BigInt(td.days) * DAY + BigInt(td.micros);
+
+const fromFloatMicros = (micros: number): PyTimedelta => {
+  if (!Number.isFinite(micros)) throw valueFailure('the timedelta would not be a finite duration');
+  return timedeltaFromMicros(BigInt(roundHalfEven(micros)));
+};
+
+const floorDiv = (a: bigint, b: bigint): bigint => {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+};
+
+const asNumber = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined;
+
+/**
+ * Python's timedelta * number, timedelta / (number | timedelta), timedelta // (int |
+ * timedelta) and timedelta % timedelta; undefined where Python has no such operator.
+ */
+export const scaleTimedelta = (op: string, a: unknown, b: unknown): PyTimedelta | number | undefined => {
+  if (op === '*') {
+    const [td, n] = a instanceof PyTimedelta ? [a, asNumber(b)] : [b, asNumber(a)];
+    if (!(td instanceof PyTimedelta) || n === undefined) return undefined;
+    return Number.isInteger(n) ? timedeltaFromMicros(totalMicros(td) * BigInt(n)) : fromFloatMicros(Number(totalMicros(td)) * n);
   }
+  if (!(a instanceof PyTimedelta)) return undefined;
+  const dividend = totalMicros(a);
+  if (b instanceof PyTimedelta) {
+    const divisor = totalMicros(b);
+    if (divisor === 0n) throw valueFailure(op === '/' ? 'division by zero' : 'integer division or modulo by zero');
+    if (op === '/') return Number(dividend) / Number(divisor);
+    if (op === '//') return Number(floorDiv(dividend, divisor));
+    if (op === '%') return timedeltaFromMicros(dividend - floorDiv(dividend, divisor) * divisor);
+    return undefined;
+  }
+  const n = asNumber(b);
+  if (n === 0 && (op === '/' || op === '//')) throw valueFailure('division by zero');
+  if (n !== undefined && op === '/') return fromFloatMicros(Number(dividend) / n);
+  if (n !== undefined && op === '//' && Number.isInteger(n)) return timedeltaFromMicros(floorDiv(dividend, BigInt(n)));
+  return undefined;
+};
+
+const timedeltaFromMicros = (total: bigint): PyTimedelta => {
+  const days = floorDiv(total, DAY);
+  const rest = total - days * DAY;
   if (days > BigInt(MAX_TIMEDELTA_DAYS) || days < -BigInt(MAX_TIMEDELTA_DAYS)) {
     throw valueFailure(`days=${days}; must have magnitude <= ${MAX_TIMEDELTA_DAYS}`);
   }

@@ -3,7 +3,7 @@
 // which gives the same result without ever treating ticket data as code.
 
 import type { ConditionItem } from '../workflow.ts';
-import type { ConditionAst, ConditionNode, StringPart } from './ast.ts';
+import { type ConditionAst, type ConditionNode, type StringPart, fieldKeysOf } from './ast.ts';
 import { callFunction } from './builtins.ts';
 import {
   ConditionTypeError,
@@ -16,14 +16,10 @@ import { parseCondition } from './parser.ts';
 import { type PyValue, PyTuple, fromInput, pyStr, truthy } from './values.ts';
 
 class Interpreter {
-  constructor(
-    private readonly expression: string,
-    private readonly values: Readonly<Record<string, unknown>>,
-  ) {}
+  constructor(private readonly values: Readonly<Record<string, unknown>>) {}
 
-  // Object.hasOwn keeps keys such as __proto__ or constructor from reaching Object.prototype.
+  /** Only reached for keys evaluateAst has checked to be own properties. */
   private field(key: string): PyValue {
-    if (!Object.hasOwn(this.values, key)) throw new MissingConditionFieldError(this.expression, key);
     return fromInput(this.values[key], key);
   }
 
@@ -81,8 +77,13 @@ class Interpreter {
 
 /** The Python value of a parsed condition. */
 export const evaluateAst = (ast: ConditionAst, values: Readonly<Record<string, unknown>>): PyValue => {
+  // str.format fills every placeholder before eval runs, so a missing key fails even where
+  // and/or would never look at it. Object.hasOwn keeps keys such as __proto__ or
+  // constructor from reaching Object.prototype.
+  const missing = fieldKeysOf(ast).find((key) => !Object.hasOwn(values, key));
+  if (missing !== undefined) throw new MissingConditionFieldError(ast.expression, missing);
   try {
-    return new Interpreter(ast.expression, values).evaluate(ast.root);
+    return new Interpreter(values).evaluate(ast.root);
   } catch (error) {
     if (!(error instanceof OperationError)) throw error;
     throw error.kind === 'type'

@@ -1,6 +1,6 @@
 // Python's arithmetic, unary and comparison operators over condition values.
 
-import { PyTimedelta, addTemporal, negateTimedelta, subtractTemporal } from './datetime.ts';
+import { PyTimedelta, addTemporal, negateTimedelta, scaleTimedelta, subtractTemporal } from './datetime.ts';
 import { typeFailure, valueFailure } from './errors.ts';
 import {
   type PyList,
@@ -77,6 +77,10 @@ export const arithmetic = (op: ArithmeticOp, a: PyValue, b: PyValue): PyValue =>
   if (op === '*') {
     if (isRepeatable(a) && isNumeric(b)) return repeat(a, b);
     if (isNumeric(a) && isRepeatable(b)) return repeat(b, a);
+  }
+  if (a instanceof PyTimedelta || b instanceof PyTimedelta) {
+    const scaled = scaleTimedelta(op, a, b);
+    if (scaled !== undefined) return scaled;
   }
   if (op === '+' || op === '-') {
     const [x, y] = withDateStrings(a, b, true);

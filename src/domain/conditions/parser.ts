@@ -95,6 +95,7 @@ class Parser {
     this.i++;
   }
 
+  /** Every recursive rule passes through here, so nesting is bounded however it arises. */
   private nested<T>(parse: () => T): T {
     if (++this.depth > MAX_CONDITION_NESTING) this.fail(`nesting is deeper than ${MAX_CONDITION_NESTING} levels`);
     try {
@@ -256,21 +257,19 @@ class Parser {
     this.i++;
     const positional: ConditionNode[] = [];
     const keywords: { name: string; value: ConditionNode; start: number }[] = [];
-    this.nested(() => {
-      while (!this.isOp(')')) {
-        const token = this.peek();
-        if (token.kind === 'name' && this.isOp('=', 1)) {
-          this.i += 2;
-          keywords.push({ name: token.value, value: this.or(), start: token.start });
-        } else {
-          if (keywords.length) this.fail('a positional argument follows a keyword argument');
-          positional.push(this.or());
-        }
-        if (!this.isOp(',')) break;
-        this.i++;
+    while (!this.isOp(')')) {
+      const token = this.peek();
+      if (token.kind === 'name' && this.isOp('=', 1)) {
+        this.i += 2;
+        keywords.push({ name: token.value, value: this.or(), start: token.start });
+      } else {
+        if (keywords.length) this.fail('a positional argument follows a keyword argument');
+        positional.push(this.or());
       }
-      this.expectOp(')');
-    });
+      if (!this.isOp(',')) break;
+      this.i++;
+    }
+    this.expectOp(')');
     return { type: 'call', callee, args: this.bind(callee, positional, keywords, start) };
   }
 
@@ -304,17 +303,17 @@ class Parser {
 
   private parenthesised(): ConditionNode {
     const start = this.next().start;
-    return this.nested(() => {
-      if (this.isOp(')')) {
-        this.i++;
-        return { type: 'tuple', items: [] };
-      }
-      const first = this.or();
-      if (this.isOp(',')) return this.tupleRest(first, ')');
-      if (!this.isOp(')')) this.fail(`expected ')' to close the '(' at character ${start + 1} but found ${describe(this.peek())}`);
+    if (this.isOp(')')) {
       this.i++;
-      return first;
-    });
+      return { type: 'tuple', items: [] };
+    }
+    const first = this.or();
+    if (this.isOp(',')) return this.tupleRest(first, ')');
+    if (!this.isOp(')')) {
+      this.fail(`expected ')' to close the '(' at character ${start + 1} but found ${describe(this.peek())}`);
+    }
+    this.i++;
+    return first;
   }
 
   /** After `first ,` — the remaining items of a tuple, trailing comma allowed. */
@@ -332,16 +331,14 @@ class Parser {
 
   private list(): ConditionNode {
     this.i++;
-    return this.nested(() => {
-      const items: ConditionNode[] = [];
-      while (!this.isOp(']')) {
-        items.push(this.or());
-        if (!this.isOp(',')) break;
-        this.i++;
-      }
-      this.expectOp(']');
-      return { type: 'list', items };
-    });
+    const items: ConditionNode[] = [];
+    while (!this.isOp(']')) {
+      items.push(this.or());
+      if (!this.isOp(',')) break;
+      this.i++;
+    }
+    this.expectOp(']');
+    return { type: 'list', items };
   }
 }
 

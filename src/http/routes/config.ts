@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { applyConfig } from '../../commands/apply-config.ts';
+import { applyConfig, knownIds } from '../../commands/apply-config.ts';
 import { validateConfigDocument } from '../../config/config-document.ts';
 import { isSuperAdmin } from '../../domain/catalog/catalog.ts';
 import { fail } from '../../domain/errors.ts';
@@ -10,7 +10,7 @@ export async function configRoutes(app: FastifyInstance, { deps }: { deps: AppDe
   app.put('/config', async (request) => {
     const username = requireUsername(request);
     if (!isSuperAdmin(request.caller.catalog, username)) fail('not_permitted', 'Only a super admin may change the configuration.');
-    const parsed = validateConfigDocument(request.body);
+    const parsed = validateConfigDocument(request.body, knownIds(request.caller.catalog));
     if (!parsed.ok) {
       return fail('config_invalid', `The config document has ${parsed.problems.length} problem(s); nothing was applied: ${parsed.problems.join('; ')}`, {
         problems: parsed.problems,
