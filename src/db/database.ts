@@ -1,7 +1,7 @@
 // One handle on the PostgreSQL that holds the event log and the read models: either a
 // server (node-pg pool) or the embedded PGlite. Everything above talks kysely; the two
 // things kysely cannot express (LISTEN and a session-scoped advisory lock) live here.
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -39,8 +39,9 @@ export function connectPostgres(connectionString: string, options: { schema?: st
   };
   const pool = new pg.Pool({ ...base, max: options.max ?? 10 });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-  // One dedicated session per process for LISTEN and for leases.
+  // One dedicated session per process for LISTEN and for leases; its queries run one at a time.
   let control: Promise<pg.Client> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
   const listeners = new Map<string, Set<() => void>>();
   const controlClient = () =>
     (control ??= (async () => {
@@ -50,18 +51,22 @@ export function connectPostgres(connectionString: string, options: { schema?: st
       await client.connect();
       return client;
     })());
-  const lockKey = (key: string) => sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtext(current_schema() || ':' || ${key})) as ok`;
+  const onControl = <T>(text: string, params: unknown[] = []): Promise<pg.QueryResult<any>> => {
+    const next = queue.then(async () => (await controlClient()).query(text, params));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const lockKey = `hashtext(current_schema() || ':' || $1)`;
 
   return {
     kind: 'postgres',
     db,
     async listen(channel, onNotify) {
-      const client = await controlClient();
       let set = listeners.get(channel);
       if (!set) {
         set = new Set();
         listeners.set(channel, set);
-        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        await onControl(`LISTEN ${pg.escapeIdentifier(channel)}`);
       }
       set.add(onNotify);
       return async () => {
@@ -69,13 +74,11 @@ export function connectPostgres(connectionString: string, options: { schema?: st
       };
     },
     async tryLease(key) {
-      const client = await controlClient();
-      const compiled = lockKey(key).compile(db);
-      const { rows } = await client.query(compiled.sql, compiled.parameters as unknown[]);
+      const { rows } = await onControl(`select pg_try_advisory_lock(${lockKey}) as ok`, [key]);
       if (!rows[0]?.ok) return null;
       return {
         async release() {
-          await client.query(`select pg_advisory_unlock(hashtext(current_schema() || ':' || $1))`, [key]);
+          await onControl(`select pg_advisory_unlock(${lockKey})`, [key]);
         },
       };
     },

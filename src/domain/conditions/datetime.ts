@@ -1,12 +1,14 @@
 // Python's datetime.date, datetime.datetime and datetime.timedelta, reduced to what
-// conditions need: construction with Python's range checks, ordering, + and -, str/repr.
-// Values are kept as a day ordinal (0001-01-01 is day 1, as date.toordinal()) plus
-// microseconds within the day, so no float ever holds a full timestamp in microseconds.
+// conditions need: construction with Python's range checks, ordering, arithmetic, str/repr.
+// Dates are a day ordinal (0001-01-01 is day 1, as date.toordinal()) plus microseconds
+// within the day; timedelta arithmetic runs in BigInt microseconds, because a double cannot
+// hold 999999999 days in microseconds exactly.
 
 import { typeFailure, valueFailure } from './errors.ts';
 
 const DAY_MICROS = 86_400_000_000;
-const MAX_TIMEDELTA_DAYS = 999_999_999;
+const DAY = BigInt(DAY_MICROS);
+const MAX_TIMEDELTA_DAYS = 999_999_999n;
 const MAX_ORDINAL = 3_652_059; // 9999-12-31
 const UNIX_EPOCH_ORDINAL = 719_163; // 1970-01-01
 const DAYS_BEFORE_MONTH = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
@@ -31,6 +33,11 @@ export class PyTimedelta {
 }
 
 export type PyTemporal = PyDate | PyDateTime | PyTimedelta;
+
+export const isTemporal = (v: unknown): v is PyTemporal =>
+  v instanceof PyDate || v instanceof PyDateTime || v instanceof PyTimedelta;
+
+// ---- calendar ----
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
@@ -83,6 +90,9 @@ export const makeDateTime = (
   return new PyDateTime(date.ordinal, ((hour * 60 + minute) * 60 + second) * 1_000_000 + microsecond);
 };
 
+// ---- timedelta ----
+
+/** Microseconds per unit, in Python's positional parameter order. */
 export const TIMEDELTA_UNITS = {
   days: DAY_MICROS,
   seconds: 1_000_000,
@@ -95,36 +105,78 @@ export const TIMEDELTA_UNITS = {
 
 export type TimedeltaUnit = keyof typeof TIMEDELTA_UNITS;
 
-/** Sums the components in BigInt so whole-number arguments are exact over the full range. */
-export const makeTimedelta = (parts: Partial<Record<TimedeltaUnit, number>>): PyTimedelta => {
-  let total = 0n;
-  for (const [unit, value] of Object.entries(parts) as [TimedeltaUnit, number][]) {
-    if (!Number.isFinite(value)) throw valueFailure(`timedelta ${unit} must be a finite number`);
-    total += Number.isInteger(value)
-      ? BigInt(value) * BigInt(TIMEDELTA_UNITS[unit])
-      : BigInt(roundHalfEven(value * TIMEDELTA_UNITS[unit]));
-  }
-  return timedeltaFromMicros(total);
-};
-
-/** Python's round(): halves go to the even neighbour. */
-const roundHalfEven = (x: number): number => {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-};
-
-const DAY = BigInt(DAY_MICROS);
-
-const totalMicros = (td: PyTimedelta): bigint => BigInt(td.days) * DAY + BigInt(td.micros);
-
-const fromFloatMicros = (micros: number): PyTimedelta => {
-  if (!Number.isFinite(micros)) throw valueFailure('the timedelta would not be a finite duration');
-  return timedeltaFromMicros(BigInt(roundHalfEven(micros)));
-};
-
 const floorDiv = (a: bigint, b: bigint): bigint => {
   const q = a / b;
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+};
+
+const fromMicros = (total: bigint): PyTimedelta => {
+  const days = floorDiv(total, DAY);
+  if (days > MAX_TIMEDELTA_DAYS || days < -MAX_TIMEDELTA_DAYS) {
+    throw valueFailure(`days=${days}; must have magnitude <= ${MAX_TIMEDELTA_DAYS}`);
+  }
+  return new PyTimedelta(Number(days), Number(total - days * DAY));
+};
+
+/** The exact fraction a double stands for, as Python's float.as_integer_ratio(). */
+const integerRatio = (x: number): [bigint, bigint] => {
+  if (!Number.isFinite(x)) throw valueFailure('the timedelta would not be a finite duration');
+  let denominator = 1n;
+  // Doubling is exact and ends within 1075 steps.
+  for (; !Number.isInteger(x); x *= 2) denominator *= 2n;
+  return [BigInt(x), denominator];
+};
+
+/** round(a / b) with halves to even, in integers, as Python's timedelta arithmetic. */
+const divideAndRound = (a: bigint, b: bigint): bigint => {
+  if (b < 0n) return divideAndRound(-a, -b);
+  const q = floorDiv(a, b);
+  const twiceRest = 2n * (a - q * b);
+  return twiceRest > b || (twiceRest === b && q % 2n !== 0n) ? q + 1n : q;
+};
+
+const totalMicros = (td: PyTimedelta): bigint => BigInt(td.days) * DAY + BigInt(td.micros);
+
+export const makeTimedelta = (parts: Partial<Record<TimedeltaUnit, number>>): PyTimedelta => {
+  let total = 0n;
+  for (const [unit, value] of Object.entries(parts) as [TimedeltaUnit, number][]) {
+    const [numerator, denominator] = integerRatio(value);
+    total += divideAndRound(numerator * BigInt(TIMEDELTA_UNITS[unit]), denominator);
+  }
+  return fromMicros(total);
+};
+
+export const negateTimedelta = (td: PyTimedelta): PyTimedelta => fromMicros(-totalMicros(td));
+
+export const absTimedelta = (td: PyTimedelta): PyTimedelta => (td.days < 0 ? negateTimedelta(td) : td);
+
+// ---- arithmetic ----
+
+/** a + b, or undefined when Python has no + for these operand types. */
+export const addTemporal = (a: unknown, b: unknown): PyTemporal | undefined => {
+  if (a instanceof PyTimedelta && !(b instanceof PyTimedelta)) return addTemporal(b, a);
+  if (!(b instanceof PyTimedelta)) return undefined;
+  if (a instanceof PyTimedelta) return fromMicros(totalMicros(a) + totalMicros(b));
+  // date + timedelta ignores the timedelta's time of day, as Python does.
+  if (a instanceof PyDate) return new PyDate(checkOrdinal(a.ordinal + b.days));
+  if (a instanceof PyDateTime) {
+    const carry = Math.floor((a.micros + b.micros) / DAY_MICROS);
+    return new PyDateTime(checkOrdinal(a.ordinal + b.days + carry), a.micros + b.micros - carry * DAY_MICROS);
+  }
+  return undefined;
+};
+
+/** a - b, or undefined when Python has no - for these operand types. */
+export const subtractTemporal = (a: unknown, b: unknown): PyTemporal | undefined => {
+  // date - timedelta subtracts whole days only, as Python's date.__sub__ does.
+  if (a instanceof PyDate && b instanceof PyTimedelta) return new PyDate(checkOrdinal(a.ordinal - b.days));
+  if (a instanceof PyTimedelta && b instanceof PyTimedelta) return fromMicros(totalMicros(a) - totalMicros(b));
+  if (a instanceof PyDateTime && b instanceof PyTimedelta) return addTemporal(a, negateTimedelta(b));
+  if (a instanceof PyDate && b instanceof PyDate) return fromMicros(BigInt(a.ordinal - b.ordinal) * DAY);
+  if (a instanceof PyDateTime && b instanceof PyDateTime) {
+    return fromMicros(BigInt(a.ordinal - b.ordinal) * DAY + BigInt(a.micros - b.micros));
+  }
+  return undefined;
 };
 
 const asNumber = (v: unknown): number | undefined =>
@@ -133,75 +185,35 @@ const asNumber = (v: unknown): number | undefined =>
 /**
  * Python's timedelta * number, timedelta / (number | timedelta), timedelta // (int |
  * timedelta) and timedelta % timedelta; undefined where Python has no such operator.
+ * `({end} - {start}) / datetime.timedelta(hours=1)` is how a condition gets hours.
  */
 export const scaleTimedelta = (op: string, a: unknown, b: unknown): PyTimedelta | number | undefined => {
   if (op === '*') {
     const [td, n] = a instanceof PyTimedelta ? [a, asNumber(b)] : [b, asNumber(a)];
     if (!(td instanceof PyTimedelta) || n === undefined) return undefined;
-    return Number.isInteger(n) ? timedeltaFromMicros(totalMicros(td) * BigInt(n)) : fromFloatMicros(Number(totalMicros(td)) * n);
+    const [numerator, denominator] = integerRatio(n);
+    return fromMicros(divideAndRound(totalMicros(td) * numerator, denominator));
   }
-  if (!(a instanceof PyTimedelta)) return undefined;
+  if (!(a instanceof PyTimedelta) || (op !== '/' && op !== '//' && op !== '%')) return undefined;
   const dividend = totalMicros(a);
   if (b instanceof PyTimedelta) {
     const divisor = totalMicros(b);
     if (divisor === 0n) throw valueFailure(op === '/' ? 'division by zero' : 'integer division or modulo by zero');
     if (op === '/') return Number(dividend) / Number(divisor);
     if (op === '//') return Number(floorDiv(dividend, divisor));
-    if (op === '%') return timedeltaFromMicros(dividend - floorDiv(dividend, divisor) * divisor);
-    return undefined;
+    return fromMicros(dividend - floorDiv(dividend, divisor) * divisor);
   }
   const n = asNumber(b);
-  if (n === 0 && (op === '/' || op === '//')) throw valueFailure('division by zero');
-  if (n !== undefined && op === '/') return fromFloatMicros(Number(dividend) / n);
-  if (n !== undefined && op === '//' && Number.isInteger(n)) return timedeltaFromMicros(floorDiv(dividend, BigInt(n)));
-  return undefined;
-};
-
-const timedeltaFromMicros = (total: bigint): PyTimedelta => {
-  const days = floorDiv(total, DAY);
-  const rest = total - days * DAY;
-  if (days > BigInt(MAX_TIMEDELTA_DAYS) || days < -BigInt(MAX_TIMEDELTA_DAYS)) {
-    throw valueFailure(`days=${days}; must have magnitude <= ${MAX_TIMEDELTA_DAYS}`);
+  if (n === undefined || op === '%') return undefined;
+  if (n === 0) throw valueFailure('division by zero');
+  if (op === '/') {
+    const [numerator, denominator] = integerRatio(n);
+    return fromMicros(divideAndRound(dividend * denominator, numerator));
   }
-  return new PyTimedelta(Number(days), Number(rest));
+  return Number.isInteger(n) ? fromMicros(floorDiv(dividend, BigInt(n))) : undefined;
 };
 
-const normalise = (days: number, micros: number): [number, number] => {
-  const carry = Math.floor(micros / DAY_MICROS);
-  return [days + carry, micros - carry * DAY_MICROS];
-};
-
-const timedelta = (days: number, micros: number): PyTimedelta => {
-  const [d, m] = normalise(days, micros);
-  if (Math.abs(d) > MAX_TIMEDELTA_DAYS) throw valueFailure(`days=${d}; must have magnitude <= ${MAX_TIMEDELTA_DAYS}`);
-  return new PyTimedelta(d, m);
-};
-
-export const negateTimedelta = (td: PyTimedelta): PyTimedelta => timedelta(-td.days, -td.micros);
-
-export const absTimedelta = (td: PyTimedelta): PyTimedelta => (td.days < 0 ? negateTimedelta(td) : td);
-
-/** a + b, or undefined when Python has no + for these operand types. */
-export const addTemporal = (a: unknown, b: unknown): PyTemporal | undefined => {
-  if (a instanceof PyTimedelta && !(b instanceof PyTimedelta)) return addTemporal(b, a);
-  if (!(b instanceof PyTimedelta)) return undefined;
-  if (a instanceof PyTimedelta) return timedelta(a.days + b.days, a.micros + b.micros);
-  // date + timedelta ignores the timedelta's time of day, as Python does.
-  if (a instanceof PyDate) return new PyDate(checkOrdinal(a.ordinal + b.days));
-  if (a instanceof PyDateTime) {
-    const [days, micros] = normalise(a.ordinal + b.days, a.micros + b.micros);
-    return new PyDateTime(checkOrdinal(days), micros);
-  }
-  return undefined;
-};
-
-/** a - b, or undefined when Python has no - for these operand types. */
-export const subtractTemporal = (a: unknown, b: unknown): PyTemporal | undefined => {
-  if (b instanceof PyTimedelta) return isTemporal(a) ? addTemporal(a, negateTimedelta(b)) : undefined;
-  if (a instanceof PyDate && b instanceof PyDate) return timedelta(a.ordinal - b.ordinal, 0);
-  if (a instanceof PyDateTime && b instanceof PyDateTime) return timedelta(a.ordinal - b.ordinal, a.micros - b.micros);
-  return undefined;
-};
+// ---- comparison ----
 
 const kindName = (v: PyTemporal): string =>
   v instanceof PyDate ? 'datetime.date' : v instanceof PyDateTime ? 'datetime.datetime' : 'datetime.timedelta';
@@ -220,27 +232,26 @@ export const compareTemporal = (a: PyTemporal, b: PyTemporal): number => {
 export const temporalEquals = (a: PyTemporal, b: PyTemporal): boolean =>
   a.constructor === b.constructor && compareTemporal(a, b) === 0;
 
-export const isTemporal = (v: unknown): v is PyTemporal =>
-  v instanceof PyDate || v instanceof PyDateTime || v instanceof PyTimedelta;
-
 const DATE_STRING = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2}))?$/;
 
 /**
  * Extension: reads "YYYY-MM-DD" as a date and "YYYY-MM-DD HH:MM:SS" as a datetime, so that
- * ticket date fields (which arrive as strings) can meet datetime.date(...) values. A date
- * string becomes midnight when the other side is a datetime. Undefined if not such a string.
+ * ticket date fields (which arrive as strings) can meet datetime values. A date string
+ * becomes midnight when the other side is a datetime. Undefined if not such a string.
  */
-export const parseDateString = (s: string, other: PyDate | PyDateTime | PyTimedelta): PyDate | PyDateTime | undefined => {
+export const parseDateString = (s: string, other: PyTemporal): PyDate | PyDateTime | undefined => {
   const m = DATE_STRING.exec(s);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, sec] = m.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
+  const [y, mo, d] = [m[1], m[2], m[3]].map(Number);
   try {
-    if (h === undefined && !(other instanceof PyDateTime)) return makeDate(y!, mo!, d!);
-    return makeDateTime(y!, mo!, d!, h ?? 0, mi ?? 0, sec ?? 0);
+    if (m[4] === undefined && !(other instanceof PyDateTime)) return makeDate(y, mo, d);
+    return makeDateTime(y, mo, d, Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
   } catch {
     return undefined; // not a calendar date: stays an ordinary string
   }
 };
+
+// ---- text ----
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -269,12 +280,8 @@ export const temporalRepr = (v: PyTemporal): string => {
   if (v instanceof PyTimedelta) {
     const seconds = Math.floor(v.micros / 1_000_000);
     const us = v.micros % 1_000_000;
-    const parts = [
-      v.days ? `days=${v.days}` : '',
-      seconds ? `seconds=${seconds}` : '',
-      us ? `microseconds=${us}` : '',
-    ].filter(Boolean);
-    return `datetime.timedelta(${parts.length ? parts.join(', ') : '0'})`;
+    const parts = [v.days && `days=${v.days}`, seconds && `seconds=${seconds}`, us && `microseconds=${us}`];
+    return `datetime.timedelta(${parts.filter(Boolean).join(', ') || '0'})`;
   }
   const ymd = fromOrdinal(v.ordinal);
   if (v instanceof PyDate) return `datetime.date(${ymd.join(', ')})`;
