@@ -12,6 +12,12 @@ export type ConditionNode =
   | { readonly type: 'template'; readonly parts: readonly StringPart[] }
   | { readonly type: 'list' | 'tuple'; readonly items: readonly ConditionNode[] }
   | { readonly type: 'or' | 'and'; readonly operands: readonly ConditionNode[] }
+  | {
+      readonly type: 'conditional';
+      readonly condition: ConditionNode;
+      readonly then: ConditionNode;
+      readonly otherwise: ConditionNode;
+    }
   | { readonly type: 'not'; readonly operand: ConditionNode }
   | { readonly type: 'unary'; readonly op: '-' | '+'; readonly operand: ConditionNode }
   | { readonly type: 'binary'; readonly op: ArithmeticOp; readonly left: ConditionNode; readonly right: ConditionNode }
@@ -51,6 +57,11 @@ export const fieldKeysOf = (ast: ConditionAst): string[] => {
       case 'or':
       case 'and':
         return node.operands.forEach(visit);
+      case 'conditional':
+        // Textual order, which is the order str.format meets the placeholders in.
+        visit(node.then);
+        visit(node.condition);
+        return visit(node.otherwise);
       case 'not':
       case 'unary':
         return visit(node.operand);

@@ -52,6 +52,8 @@ class Interpreter {
         }
         return value;
       }
+      case 'conditional':
+        return this.evaluate(truthy(this.evaluate(node.condition)) ? node.then : node.otherwise);
       case 'not':
         return !truthy(this.evaluate(node.operand));
       case 'unary':

@@ -1,5 +1,5 @@
 // Recursive-descent parser for the Python expression subset, following Python's grammar
-// and precedence: or < and < not < comparisons < + - < * / // % < unary < atoms.
+// and precedence: if-else < or < and < not < comparisons < + - < * / // % < unary < atoms.
 // Names are resolved here, so a condition that could call anything but the allowed
 // functions never gets past parsing.
 
@@ -15,13 +15,12 @@ export const MAX_CONDITION_LENGTH = 1000;
 export const MAX_CONDITION_NESTING = 50;
 
 const ALLOWED_CALLS = Object.keys(FUNCTIONS).map((name) => `${name}()`).join(', ');
-const DATETIME_MEMBERS = new Set(['datetime', 'date', 'timedelta']);
 const COMPARISON_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const ARITHMETIC_OPS = new Set(['+', '-']);
 const TERM_OPS = new Set(['*', '/', '//', '%']);
-const OPERATOR_WORDS = new Set(['and', 'or', 'not', 'in', 'is']);
+const OPERATOR_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 const PYTHON_KEYWORDS = new Set([
-  'if', 'else', 'elif', 'lambda', 'for', 'while', 'yield', 'await', 'async', 'import', 'from', 'as',
+  'elif', 'lambda', 'for', 'while', 'yield', 'await', 'async', 'import', 'from', 'as',
   'assert', 'del', 'global', 'nonlocal', 'pass', 'raise', 'return', 'try', 'except', 'finally',
   'with', 'class', 'def', 'break', 'continue',
 ]);
@@ -31,11 +30,11 @@ const describe = (token: Token): string => {
     case 'end':
       return 'the end of the condition';
     case 'number':
-      return `the number ${token.value}`;
+      return `number ${token.value}`;
     case 'string':
-      return 'a string';
+      return 'string';
     case 'field':
-      return `the placeholder {${token.key}}`;
+      return `placeholder {${token.key}}`;
     case 'name':
       return `'${token.value}'`;
     case 'op':
@@ -54,7 +53,7 @@ class Parser {
 
   parse(): ConditionNode {
     // eval() accepts a bare tuple: `{a}, {b}` is a (truthy) tuple.
-    const first = this.or();
+    const first = this.test();
     const root = this.isOp(',') ? this.tupleRest(first, 'end') : first;
     if (this.peek().kind !== 'end') this.unexpected();
     return root;
@@ -62,12 +61,6 @@ class Parser {
 
   private peek(offset = 0): Token {
     return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)];
-  }
-
-  private next(): Token {
-    const token = this.peek();
-    if (token.kind !== 'end') this.i++;
-    return token;
   }
 
   private isOp(value: string, offset = 0): boolean {
@@ -80,6 +73,7 @@ class Parser {
     return token.kind === 'name' && token.value === value;
   }
 
+  /** Positions point at the offending token unless a better place is given. */
   private fail(detail: string, at = this.peek().start): never {
     throw new ConditionSyntaxError(this.source, detail, at);
   }
@@ -105,8 +99,21 @@ class Parser {
     }
   }
 
+  /** Python's `test`: an or-expression, optionally `x if condition else y`. */
+  private test(): ConditionNode {
+    return this.nested(() => {
+      const then = this.or();
+      if (!this.isName('if')) return then;
+      this.i++;
+      const condition = this.or();
+      if (!this.isName('else')) this.fail(`expected 'else' but found ${describe(this.peek())}`);
+      this.i++;
+      return { type: 'conditional', condition, then, otherwise: this.test() };
+    });
+  }
+
   private or(): ConditionNode {
-    return this.nested(() => this.boolean('or', () => this.and()));
+    return this.boolean('or', () => this.and());
   }
 
   private and(): ConditionNode {
@@ -238,18 +245,27 @@ class Parser {
     this.i++;
     if (name === 'True' || name === 'False') return { type: 'literal', value: name === 'True' };
     if (name === 'None') return { type: 'literal', value: null };
-    if (name === 'datetime') {
-      const member = this.peek(1);
-      if (!this.isOp('.') || member.kind !== 'name') this.fail(`'datetime' must be followed by .datetime, .date or .timedelta`);
-      if (!DATETIME_MEMBERS.has(member.value)) this.fail(`datetime.${member.value} is not allowed; only ${ALLOWED_CALLS} may be called`, start);
-      this.i += 2;
-      if (this.isOp('.')) this.fail(`datetime.${member.value}'s attributes are not allowed; call datetime.${member.value}(...) directly`);
-      return this.call(`datetime.${member.value}` as FunctionName, start);
-    }
+    if (name === 'datetime') return this.datetimeCall(start);
     if (isFunctionName(name)) return this.call(name, start);
     if (PYTHON_KEYWORDS.has(name)) this.fail(`Python's '${name}' is not supported in conditions`, start);
     if (OPERATOR_WORDS.has(name)) this.fail(`unexpected '${name}'`, start);
-    return this.fail(`the name '${name}' is not allowed; conditions may only call ${ALLOWED_CALLS} and read placeholders such as {field_key}`, start);
+    return this.fail(
+      `the name '${name}' is not allowed; conditions may only call ${ALLOWED_CALLS} and read placeholders such as {field_key}`,
+      start,
+    );
+  }
+
+  /** `datetime.<member>(...)`: the module's constructors are its only allowed use. */
+  private datetimeCall(start: number): ConditionNode {
+    const member = this.peek(1);
+    if (!this.isOp('.') || member.kind !== 'name') {
+      this.fail("'datetime' must be followed by .datetime, .date or .timedelta", start);
+    }
+    const name = `datetime.${(member as { value: string }).value}`;
+    if (!isFunctionName(name)) this.fail(`${name} is not allowed; only ${ALLOWED_CALLS} may be called`, start);
+    this.i += 2;
+    if (this.isOp('.')) this.fail(`attributes of ${name} are not allowed; call ${name}(...) directly`);
+    return this.call(name as FunctionName, start);
   }
 
   private call(callee: FunctionName, start: number): ConditionNode {
@@ -261,10 +277,10 @@ class Parser {
       const token = this.peek();
       if (token.kind === 'name' && this.isOp('=', 1)) {
         this.i += 2;
-        keywords.push({ name: token.value, value: this.or(), start: token.start });
+        keywords.push({ name: token.value, value: this.test(), start: token.start });
       } else {
         if (keywords.length) this.fail('a positional argument follows a keyword argument');
-        positional.push(this.or());
+        positional.push(this.test());
       }
       if (!this.isOp(',')) break;
       this.i++;
@@ -283,7 +299,8 @@ class Parser {
     const { params, required, keywords: takesKeywords }: FunctionSignature = FUNCTIONS[callee];
     if (positional.length > params.length) {
       const most = required === params.length ? `exactly ${params.length}` : `at most ${params.length}`;
-      this.fail(`${callee}() takes ${most} argument${params.length === 1 ? '' : 's'} (${positional.length} given)`, start);
+      const plural = params.length === 1 ? '' : 's';
+      this.fail(`${callee}() takes ${most} argument${plural} (${positional.length} given)`, start);
     }
     const args = positional.map((value, n) => ({ param: params[n], value }));
     for (const keyword of keywords) {
@@ -302,12 +319,13 @@ class Parser {
   }
 
   private parenthesised(): ConditionNode {
-    const start = this.next().start;
+    const start = this.peek().start;
+    this.i++;
     if (this.isOp(')')) {
       this.i++;
       return { type: 'tuple', items: [] };
     }
-    const first = this.or();
+    const first = this.test();
     if (this.isOp(',')) return this.tupleRest(first, ')');
     if (!this.isOp(')')) {
       this.fail(`expected ')' to close the '(' at character ${start + 1} but found ${describe(this.peek())}`);
@@ -323,7 +341,7 @@ class Parser {
     while (this.isOp(',')) {
       this.i++;
       if (closed()) break;
-      items.push(this.or());
+      items.push(this.test());
     }
     if (close === ')') this.expectOp(')');
     return { type: 'tuple', items };
@@ -333,7 +351,7 @@ class Parser {
     this.i++;
     const items: ConditionNode[] = [];
     while (!this.isOp(']')) {
-      items.push(this.or());
+      items.push(this.test());
       if (!this.isOp(',')) break;
       this.i++;
     }

@@ -105,6 +105,8 @@ export const tokenize = (source: string): Token[] => {
     if (c === 'x') return hex(2, 'x');
     if (c === 'u') return hex(4, 'u');
     if (c === 'U') return hex(8, 'U');
+    // In loonflow str.format would read the braces of \N{NAME} as a placeholder first.
+    if (c === 'N') fail('named escapes (\\N{...}) are not supported', i - 2);
     return `\\${c}`; // Python keeps unknown escapes verbatim
   };
 
