@@ -20,6 +20,22 @@ program
   });
 
 program
+  .command('project')
+  .description('run the projections only (no HTTP); several processes share the work through leases')
+  .action(async () => {
+    const runtime = await createRuntime(readEnv(), {
+      onProjectionError: (name, error) => console.error(`projection ${name} stopped and will restart:`, error),
+    });
+    console.log('projecting; SIGTERM or SIGINT to stop after the batch in flight');
+    const stop = async () => {
+      await runtime.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+
+program
   .command('apply')
   .argument('<file>', 'config document, JSON or YAML')
   .description('validate a config document and apply it; a changed workflow becomes a new version')

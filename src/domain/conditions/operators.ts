@@ -17,8 +17,9 @@ import {
 export type ArithmeticOp = '+' | '-' | '*' | '/' | '//' | '%';
 export type CompareOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in' | 'is' | 'is not';
 
-// `'x' * 10**9` would otherwise exhaust memory before any other limit applies.
-export const MAX_REPEAT_LENGTH = 1_000_000;
+// `'x' * 1000000000`, or a chain of concatenations, would otherwise exhaust memory before
+// any other limit applies. Ticket text fields stay far below this.
+const MAX_SEQUENCE_LENGTH = 1_000_000;
 
 const unsupported = (op: string, a: PyValue, b: PyValue): Error =>
   typeFailure(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
@@ -50,29 +51,43 @@ type Repeatable = string | PyList | PyTuple;
 
 const isRepeatable = (v: PyValue): v is Repeatable => typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple;
 
+const checkLength = (length: number): void => {
+  if (length > MAX_SEQUENCE_LENGTH) throw valueFailure(`the result would be longer than ${MAX_SEQUENCE_LENGTH} items`);
+};
+
 const repeat = (seq: Repeatable, times: number | boolean): PyValue => {
   const n = Number(times);
   if (!Number.isInteger(n)) throw typeFailure(`can't multiply sequence by non-int of type '${typeName(times)}'`);
   const count = Math.max(n, 0);
   if (typeof seq === 'string') {
-    if (seq.length * count > MAX_REPEAT_LENGTH) throw tooLarge();
+    checkLength(seq.length * count);
     return seq.repeat(count);
   }
   const items = seq instanceof PyTuple ? seq.items : seq;
-  if (items.length * count > MAX_REPEAT_LENGTH) throw tooLarge();
+  checkLength(items.length * count);
   const out: PyValue[] = [];
   for (let k = 0; k < count; k++) for (const item of items) out.push(item);
   return seq instanceof PyTuple ? new PyTuple(out) : out;
 };
 
-const tooLarge = (): Error => valueFailure(`repetition would produce more than ${MAX_REPEAT_LENGTH} items`);
+/** + on two sequences of the same kind; undefined for mixed kinds, which Python refuses. */
+const concat = (a: Repeatable, b: Repeatable): PyValue | undefined => {
+  if (typeof a === 'string' || typeof b === 'string') {
+    if (typeof a !== 'string' || typeof b !== 'string') return undefined;
+    checkLength(a.length + b.length);
+    return a + b;
+  }
+  if (a instanceof PyTuple !== b instanceof PyTuple) return undefined;
+  const items = [...(a instanceof PyTuple ? a.items : a), ...(b instanceof PyTuple ? b.items : b)];
+  checkLength(items.length);
+  return a instanceof PyTuple ? new PyTuple(items) : items;
+};
 
 export const arithmetic = (op: ArithmeticOp, a: PyValue, b: PyValue): PyValue => {
   if (isNumeric(a) && isNumeric(b)) return numeric(op, Number(a), Number(b));
-  if (op === '+') {
-    if (typeof a === 'string' && typeof b === 'string') return a + b;
-    if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-    if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
+  if (op === '+' && isRepeatable(a) && isRepeatable(b)) {
+    const joined = concat(a, b);
+    if (joined !== undefined) return joined;
   }
   if (op === '*') {
     if (isRepeatable(a) && isNumeric(b)) return repeat(a, b);

@@ -265,7 +265,7 @@ class Parser {
     if (!isFunctionName(name)) this.fail(`${name} is not allowed; only ${ALLOWED_CALLS} may be called`, start);
     this.i += 2;
     if (this.isOp('.')) this.fail(`attributes of ${name} are not allowed; call ${name}(...) directly`);
-    return this.call(name as FunctionName, start);
+    return this.call(name, start);
   }
 
   private call(callee: FunctionName, start: number): ConditionNode {

@@ -37,7 +37,7 @@ const SYMBOLS: ReadonlyArray<readonly [string, string | null]> = (
   ] as const
 ).slice().sort((x, y) => y[0].length - x[0].length);
 
-const KEY = /^[\p{L}\p{N}_.]+$/u;
+const KEY = /[\p{L}\p{N}_.]*/uy;
 const NAME_START = /[\p{XID_Start}_]/u;
 const NAME = /[\p{XID_Start}_][\p{XID_Continue}]*/uy;
 const NUMBER = /(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?/y;
@@ -65,14 +65,26 @@ export const tokenize = (source: string): Token[] => {
 
   /** Reads `{key}` at i; returns the key. */
   const placeholder = (): string => {
-    const close = source.indexOf('}', i + 1);
-    if (close < 0) fail("placeholder '{' is never closed");
-    const key = source.slice(i + 1, close);
-    if (key === '') fail('empty placeholder {}; name the field, e.g. {days}');
-    if (/[!:]/.test(key)) fail(`placeholder {${key}} uses a format conversion or spec, which conditions do not support`);
-    if (!KEY.test(key)) fail(`{${key}} is not a valid placeholder; field keys may only contain letters, digits, '_' and '.'`);
-    i = close + 1;
-    return key;
+    const start = i;
+    i++;
+    const key = matchAt(KEY);
+    const after = source[i];
+    if (after === '}') {
+      i++;
+      if (key === '') fail('empty placeholder {}; name the field, e.g. {days}', start);
+      return key;
+    }
+    if (after === undefined) fail("placeholder '{' is never closed", start);
+    if (after === '!' || after === ':') fail('format conversions and specs are not supported in placeholders');
+    return fail(`unexpected '${after}' in a placeholder; field keys may only contain letters, digits, '_' and '.'`);
+  };
+
+  /** The sticky regex's match at i (possibly empty), consumed. */
+  const matchAt = (re: RegExp): string => {
+    re.lastIndex = i;
+    const text = re.exec(source)?.[0] ?? '';
+    i += text.length;
+    return text;
   };
 
   const hex = (digits: number, escape: string): string => {
@@ -148,14 +160,6 @@ export const tokenize = (source: string): Token[] => {
     i += delimiter.length;
     if (text || parts.length === 0) parts.push(text);
     return { kind: 'string', parts, start };
-  };
-
-  /** The sticky regex's match at i; the caller has checked that one exists. */
-  const matchAt = (re: RegExp): string => {
-    re.lastIndex = i;
-    const text = re.exec(source)![0];
-    i += text.length;
-    return text;
   };
 
   const number = (): Token => {
