@@ -108,7 +108,7 @@ const timedeltaArgument = (unit: string, v: PyValue): number => {
 /** Calls a function with arguments already bound to parameter names by the parser. */
 export const callFunction = (name: FunctionName, args: ReadonlyMap<string, PyValue>): PyValue => {
   const x = args.get('x');
-  const int = (param: string, fallback = 0): number => (args.has(param) ? integerArgument(args.get(param)!) : fallback);
+  const int = (param: string): number => (args.has(param) ? integerArgument(args.get(param)!) : 0);
   switch (name) {
     case 'abs':
       return absolute(x!);

@@ -78,7 +78,7 @@ class Interpreter {
 }
 
 /** The Python value of a parsed condition. */
-export const evaluateAst = (ast: ConditionAst, values: Readonly<Record<string, unknown>>): PyValue => {
+const evaluateAst = (ast: ConditionAst, values: Readonly<Record<string, unknown>>): PyValue => {
   // str.format fills every placeholder before eval runs, so a missing key fails even where
   // and/or would never look at it. Object.hasOwn keeps keys such as __proto__ or
   // constructor from reaching Object.prototype.

@@ -52,7 +52,7 @@ class Parser {
   ) {}
 
   parse(): ConditionNode {
-    // eval() accepts a bare tuple: `{a}, {b}` is a (truthy) tuple.
+    // Python's eval accepts a bare tuple: `{a}, {b}` is a (truthy) tuple.
     const first = this.test();
     const root = this.isOp(',') ? this.tupleRest(first, 'end') : first;
     if (this.peek().kind !== 'end') this.unexpected();
@@ -249,10 +249,8 @@ class Parser {
     if (isFunctionName(name)) return this.call(name, start);
     if (PYTHON_KEYWORDS.has(name)) this.fail(`Python's '${name}' is not supported in conditions`, start);
     if (OPERATOR_WORDS.has(name)) this.fail(`unexpected '${name}'`, start);
-    return this.fail(
-      `the name '${name}' is not allowed; conditions may only call ${ALLOWED_CALLS} and read placeholders such as {field_key}`,
-      start,
-    );
+    const allowed = `conditions may only call ${ALLOWED_CALLS} and read placeholders such as {field_key}`;
+    return this.fail(`the name '${name}' is not allowed; ${allowed}`, start);
   }
 
   /** `datetime.<member>(...)`: the module's constructors are its only allowed use. */

@@ -28,8 +28,10 @@ export interface CreateTicket {
 }
 
 export function checkSuggestion(suggestion: string): void {
-  if (suggestion.length > MAX_SUGGESTION_LENGTH) {
-    fail('suggestion_too_long', `suggestion is ${suggestion.length} characters long; the limit is ${MAX_SUGGESTION_LENGTH}.`);
+  // Characters, not UTF-16 units, as the field limits count them.
+  const length = [...suggestion].length;
+  if (length > MAX_SUGGESTION_LENGTH) {
+    fail('suggestion_too_long', `suggestion is ${length} characters long; the limit is ${MAX_SUGGESTION_LENGTH}.`);
   }
 }
 
@@ -79,7 +81,9 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
   }
   const collected = collectFieldValues(wf, rules.writable, command.values);
   const title = normalizeTitle(command.values.title);
-  const errors = [...(collected.ok ? [] : collected.errors), ...(title.ok ? [] : [{ field: 'title', message: title.error }])];
+  // A writable title was already checked with the other fields.
+  const titleErrors = title.ok || rules.writable.includes('title') ? [] : [{ field: 'title', message: title.error }];
+  const errors = [...(collected.ok ? [] : collected.errors), ...titleErrors];
   if (!collected.ok || !title.ok) {
     return fail('invalid_field_value', errors.map((e) => e.message).join(' '), { fields: errors.map((e) => e.field) });
   }
