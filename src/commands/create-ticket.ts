@@ -20,17 +20,11 @@ export interface CommandDeps {
   random: () => number;
 }
 
-export interface CreateTicketRequest {
+/** The command as the caller gives it; the handler adds numbers, the workflow version, time and chance. */
+export type CreateTicketRequest = Omit<CreateTicket, 'ticketId' | 'sn' | 'workflow' | 'parentFields' | 'now' | 'random'> & {
   workflowId: number;
-  transitionId: number;
-  creator: string;
-  app: string;
-  suggestion: string;
-  values: Record<string, unknown>;
-  parentTicketId: number;
-  parentTicketStateId: number;
   correlationId?: string;
-}
+};
 
 export async function loadTicket(store: EventStore, ticketId: number) {
   return aggregateStream(store, ticketStream(ticketId), ticketDecider);

@@ -7,17 +7,12 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
+import type { CatalogDocument } from '../domain/catalog/apply-config.ts';
 import type { App, Dept, Notice, Role, User } from '../domain/directory.ts';
 import { ParticipantType, StateType, type WorkflowDefinition } from '../domain/workflow.ts';
 
-export interface ConfigDocument {
-  apps: App[];
-  users: User[];
-  depts: Dept[];
-  roles: Role[];
-  notices: Notice[];
-  workflows: WorkflowDefinition[];
-}
+/** The document is the catalog's own shape: what the domain applies. */
+export type ConfigDocument = CatalogDocument;
 
 export type ConfigResult = { ok: true; document: ConfigDocument } | { ok: false; problems: string[] };
 

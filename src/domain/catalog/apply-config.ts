@@ -6,13 +6,16 @@ import type { WorkflowDefinition } from '../workflow.ts';
 import { currentWorkflow, type Catalog } from './catalog.ts';
 import type { CatalogEvent } from './events.ts';
 
-export interface ApplyConfig {
+export interface CatalogDocument {
   apps: App[];
   users: User[];
   depts: Dept[];
   roles: Role[];
   notices: Notice[];
   workflows: WorkflowDefinition[];
+}
+
+export interface ApplyConfig extends CatalogDocument {
   now: Date;
 }
 

@@ -9,7 +9,7 @@ import { creatorDetail, creatorSummary, participantInfo } from '../directory/vie
 import { formatTimestamp } from '../format.ts';
 import type { ReadModels } from '../read-models.ts';
 import { workflowDefinition } from '../workflows/queries.ts';
-import { builtinField, byOrderId, customField, visibleParticipant } from '../workflows/views.ts';
+import { builtinField, byOrderId, customField, stateRow } from '../workflows/views.ts';
 import { listTickets, ticketById, type TicketListFilter, type TicketListRow } from './queries.ts';
 import type { TicketTable } from './tables.ts';
 
@@ -123,23 +123,7 @@ export async function ticketDetail(db: Kysely<ReadModels>, { ticket, workflow }:
   ]);
   const audit = { creator: '', gmt_created: formatTimestamp(ticket.gmt_created), gmt_modified: formatTimestamp(ticket.gmt_modified) };
   const stateInfo = state
-    ? {
-        id: state.id,
-        name: state.name,
-        workflow_id: workflow.id,
-        is_hidden: state.is_hidden,
-        order_id: state.order_id,
-        type_id: state.type_id,
-        enable_retreat: state.enable_retreat,
-        remember_last_man_enable: state.remember_last_man_enable,
-        participant_type_id: state.participant_type_id,
-        participant: visibleParticipant(state),
-        distribute_type_id: state.distribute_type_id,
-        state_field_str: state.state_field,
-        label: state.label,
-        ...audit,
-        is_deleted: false,
-      }
+    ? { ...stateRow(workflow, state, audit), state_field_str: state.state_field }
     : { id: ticket.state_id, name: '--状态已被删除--' };
   return {
     value: {
