@@ -36,20 +36,22 @@ export async function handleCommand<State, Event extends { type: string; data: u
   store: EventStore,
   streamId: string,
   decider: Decider<State, Event>,
-  decide: (state: State) => Event[],
-  options: { metadata: EventMetadata; ifMatch?: bigint },
+  /** May load what the decision needs (I/O) before calling the pure decider. */
+  decide: (state: State) => Event[] | Promise<Event[]>,
+  options: { metadata: EventMetadata | ((state: State) => EventMetadata); ifMatch?: bigint },
 ): Promise<CommandResult<State>> {
   const { state, revision } = await aggregateStream(store, streamId, decider);
   if (options.ifMatch !== undefined && options.ifMatch !== revision) {
     fail('revision_mismatch', `The ticket is at revision ${String(revision)}, not ${options.ifMatch}; reload it and retry.`);
   }
-  const events = decide(state);
+  const events = await decide(state);
   if (events.length === 0) return { state, revision };
   const expectedRevision: ExpectedRevision = revision;
+  const metadata = typeof options.metadata === 'function' ? options.metadata(state) : options.metadata;
   try {
     const appended = await store.appendToStream(
       streamId,
-      events.map((e) => ({ type: e.type, data: e.data, metadata: options.metadata })),
+      events.map((e) => ({ type: e.type, data: e.data, metadata })),
       { expectedRevision },
     );
     return { state: events.reduce(decider.evolve, state), appended, revision: appended.nextExpectedRevision };

@@ -7,6 +7,7 @@ import type { ReadModels } from '../projections/read-models.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
 import { configRoutes } from './routes/config.ts';
+import { ticketActionRoutes } from './routes/ticket-actions.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 
@@ -35,6 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerAuth(app, { catalog: deps.commands.catalog, signatureTtlSeconds: deps.signatureTtlSeconds, clock: deps.commands.clock });
   await app.register(ticketRoutes, { prefix: '/api/v1.0', deps });
+  await app.register(ticketActionRoutes, { prefix: '/api/v1.0', deps });
   await app.register(workflowRoutes, { prefix: '/api/v1.0', deps });
   await app.register(configRoutes, { prefix: '/api/v1.0', deps });
   return app;

@@ -60,8 +60,12 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   });
 }
 
+// The engine's own names: a caller claiming them would bypass every participant check.
+const RESERVED_USERNAMES = new Set(['loonrobot', 'hook']);
+
 export function requireUsername(request: FastifyRequest): string {
   const username = request.caller.username;
   if (!username) throw new DomainError('missing_username', 'Send the acting user in the username header.');
+  if (RESERVED_USERNAMES.has(username)) throw new DomainError('not_permitted', `"${username}" is reserved for the engine and cannot act through the API.`);
   return username;
 }

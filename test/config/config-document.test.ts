@@ -33,7 +33,7 @@ t.test('the bundled demo config is valid and carries the §13 fixture', async (t
   t.same(doc.apps, [{ name: 'demo', token: 'demo-token-change-me', ticket_sn_prefix: 'demo', workflow_ids: 'all' }]);
   t.same(
     doc.users.map((u) => u.username).sort(),
-    ['admin', 'guiji', 'jack', 'lilei', 'lisi', 'wangwu', 'zhangsan'],
+    ['admin', 'guiji', 'hanmeimei', 'jack', 'lilei', 'lisi', 'wangwu', 'zhangsan'],
   );
   t.equal(doc.users.find((u) => u.username === 'admin')?.type_id, 2);
   t.same(doc.users.filter((u) => u.dept_ids.includes(3)).map((u) => u.username).sort(), ['guiji', 'wangwu']);
@@ -67,7 +67,7 @@ t.test('the bundled demo config is valid and carries the §13 fixture', async (t
       [11, '结束', 2, 7, 0, 1],
     ],
   );
-  t.same(vpn.states.find((s) => s.id === 6)?.state_field, { vpn_reason: 2, title: 2 });
+  t.same(vpn.states.find((s) => s.id === 6)?.state_field, { vpn_reason: 2, title: 2, vpn_type: 3 });
   t.equal(vpn.states.find((s) => s.id === 8)?.participant, '3');
   t.same(vpn.states.find((s) => s.id === 9)?.participant, {
     hook_url: 'http://127.0.0.1:9000/hook',

@@ -4,7 +4,7 @@ import { createTicket } from '../../commands/create-ticket.ts';
 import { fail } from '../../domain/errors.ts';
 import { deptWithAncestors } from '../../domain/catalog/catalog.ts';
 import { LIST_CATEGORIES } from '../../projections/tickets/queries.ts';
-import { loadTicketView, ticketDetail, ticketListPage } from '../../projections/tickets/views.ts';
+import { loadTicketView, ticketDetail, ticketListPage, ticketTransitions } from '../../projections/tickets/views.ts';
 import { ok, type AppDeps } from '../app.ts';
 import { requireUsername, type Caller } from '../auth.ts';
 import { id, idList, idParams, intLike, paging, parseWith, suggestion } from '../params.ts';
@@ -136,5 +136,13 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
     const detail = await ticketDetail(deps.readModels, view, username);
     reply.header('etag', `"${view.ticket.revision}"`);
     return ok(detail);
+  });
+
+  app.get('/tickets/:id/transitions', async (request) => {
+    const username = requireUsername(request);
+    const { id: ticketId } = parseWith(idParams, request.params, 'path');
+    const view = await loadTicketView(deps.readModels, ticketId);
+    assertAppMayUse(request.caller, view.ticket.workflow_id);
+    return ok(ticketTransitions(view, username));
   });
 }

@@ -2,14 +2,15 @@
 // fixed number of queries: rows first, then the people and depts they mention, in bulk.
 import type { Kysely } from 'kysely';
 import { fail } from '../../domain/errors.ts';
-import { handlePermission } from '../../domain/ticket/permissions.ts';
-import { StateType, stateById, type WorkflowDefinition } from '../../domain/workflow.ts';
+import { UserType } from '../../domain/directory.ts';
+import { canView, handlePermission } from '../../domain/ticket/permissions.ts';
+import { StateType, stateById, transitionsFrom, type WorkflowDefinition } from '../../domain/workflow.ts';
 import { deptsWithParents, usersByName } from '../directory/queries.ts';
 import { creatorDetail, creatorSummary, participantInfo } from '../directory/views.ts';
 import { formatTimestamp } from '../format.ts';
 import type { ReadModels } from '../read-models.ts';
 import { workflowDefinition } from '../workflows/queries.ts';
-import { builtinField, byOrderId, customField, stateRow } from '../workflows/views.ts';
+import { builtinField, byOrderId, customField, stateRow, transitionButton } from '../workflows/views.ts';
 import { listTickets, ticketById, type TicketListFilter, type TicketListRow } from './queries.ts';
 import type { TicketTable } from './tables.ts';
 
@@ -90,14 +91,10 @@ export async function ticketDetail(db: Kysely<ReadModels>, { ticket, workflow }:
   const users = await usersByName(db, [...namesIn(ticket), username]);
   const depts = await deptsWithParents(db, users.get(ticket.creator)?.dept_ids ?? []);
   const state = stateById(workflow, ticket.state_id);
-  const canHandle = handlePermission(workflow, assignmentOf(ticket), username).permission;
-  if (!canHandle && workflow.view_permission_check) {
-    const viewer = users.get(username);
-    const related = ticket.relation.split(',').includes(username);
-    // Contract Q15: workflow admins are ticket admins, so they may see the tickets they manage.
-    if (!related && viewer?.type_id !== 2 && !workflow.admins.includes(username)) {
-      fail('not_permitted', `User "${username}" is not related to ticket ${ticket.id}, and workflow ${workflow.id} checks view permission.`);
-    }
+  const asTicket = { ...assignmentOf(ticket), relation: ticket.relation.split(',') };
+  const canHandle = handlePermission(workflow, asTicket, username).permission;
+  if (!canView(workflow, asTicket, username, users.get(username)?.type_id === UserType.superAdmin)) {
+    fail('not_permitted', `User "${username}" is not related to ticket ${ticket.id}, and workflow ${workflow.id} checks view permission.`);
   }
 
   const participant = participantInfo(ticket, users);
@@ -134,5 +131,31 @@ export async function ticketDetail(db: Kysely<ReadModels>, { ticket, workflow }:
       participant_info: participant,
       state_info: stateInfo,
     },
+  };
+}
+
+const syntheticButton = (name: string, flags: { is_accept: boolean; in_add_node: boolean }) => ({
+  transition_id: 0,
+  transition_name: name,
+  field_require_check: false,
+  ...flags,
+  alert_enable: false,
+  enable_alert: false,
+  alert_text: '',
+  attribute_type_id: 3,
+});
+
+/** The buttons this user has now (behaviour §3.4): 完成 during add-node, 接单 before accepting, else the state's transitions. */
+export function ticketTransitions({ ticket, workflow }: TicketInView, username: string) {
+  const permission = handlePermission(workflow, assignmentOf(ticket), username);
+  if (!permission.permission) return { value: [] };
+  if (permission.inAddNode) return { value: [syntheticButton('完成', { is_accept: false, in_add_node: true })] };
+  if (permission.needAccept) return { value: [syntheticButton('接单', { is_accept: true, in_add_node: false })] };
+  return {
+    value: transitionsFrom(workflow, ticket.state_id).map((t) => ({
+      ...transitionButton(t),
+      is_accept: false,
+      in_add_node: false,
+    })),
   };
 }
