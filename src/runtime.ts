@@ -17,6 +17,7 @@ import { directoryProjection } from './projections/directory/projection.ts';
 import { ProjectionRunner } from './projections/engine/projection-runner.ts';
 import type { Projection } from './projections/projection.ts';
 import { ticketsProjection } from './projections/tickets/projection.ts';
+import { countTicketsSince } from './projections/tickets/queries.ts';
 import { workflowsProjection } from './projections/workflows/projection.ts';
 
 export const PROJECTIONS: readonly Projection[] = [directoryProjection, workflowsProjection, ticketsProjection];
@@ -56,6 +57,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     catalog: new CatalogStore(store),
     clock: options.clock ?? (() => new Date()),
     random: options.random ?? Math.random,
+    countTickets: (query) => countTicketsSince(database.db, query),
   };
   const projections = new ProjectionRunner(database, store, PROJECTIONS, { onError: options.onProjectionError });
   if (options.project !== false) await projections.start();

@@ -168,6 +168,8 @@ const limitExpressionSchema = z.strictObject({
   allow_persons: commaText.optional(),
   allow_depts: commaText.optional(),
   allow_roles: commaText.optional(),
+}).refine((l) => l.level === undefined || (l.count !== undefined && l.period !== undefined), {
+  error: 'level needs both count and period (count tickets per period hours)',
 });
 
 const workflowSchema = z.strictObject({

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'condition_field_missing'
   | 'no_participant'
   | 'creation_limited'
+  | 'idempotency_key_reused'
   | 'config_invalid'
   | 'rate_limited'
   | 'read_model_lagging'

@@ -202,6 +202,7 @@ const create = (overrides: Partial<CreateTicket> = {}): CreateTicket => ({
   parentTicketId: 0,
   parentTicketStateId: 0,
   parentFields: {},
+  recentTicketCount: 0,
   now: NOW,
   random: 0,
   ...overrides,

@@ -141,4 +141,66 @@ t.test('creating tickets over HTTP', async (t) => {
     const sn = (await api.call('GET', `/api/v1.0/tickets/${res.body.data.ticket_id}`)).body.data.value.sn;
     t.match(sn, /^loonflow_\d{12}$/, 'leave_portal has the default prefix');
   });
+
+  t.test('a retried create with the same Idempotency-Key returns the same ticket', async (t) => {
+    const before = await ticketCount();
+    const headers = { 'idempotency-key': 'create-vpn-42' };
+    const first = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'once' }), headers });
+    const retry = await api.call('POST', '/api/v1.0/tickets', { body: { vpn_reason: 'remote work', title: 'once', transition_id: 7, workflow_id: 2 }, headers });
+    t.equal(first.status, 200);
+    t.same(retry.body, first.body, 'same ticket id, same body');
+    t.equal(retry.headers['idempotent-replayed'], 'true');
+    const concurrent = await Promise.all(
+      [1, 2, 3, 4].map(() => api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'race' }), headers: { 'idempotency-key': 'race-1' } })),
+    );
+    t.equal(new Set(concurrent.map((r) => r.body.data.ticket_id)).size, 1, 'concurrent retries create one ticket');
+    t.equal(await ticketCount(), before + 2);
+    const reused = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'something else' }), headers });
+    t.equal(reused.status, 422);
+    t.match(reused.body, { code: -1, error: 'idempotency_key_reused' });
+    const otherApp = await api.call('POST', '/api/v1.0/tickets', {
+      body: leaveTicket(),
+      headers: { 'idempotency-key': 'create-vpn-42' },
+      app: { name: 'leave_portal', token: 'lp-token' },
+    });
+    t.equal(otherApp.status, 200, 'keys are per app');
+  });
+
+  t.test('the request id is the correlation id of the events it appended', async (t) => {
+    const res = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket(), headers: { 'x-request-id': 'trace-abc-123' } });
+    t.equal(res.headers['x-request-id'], 'trace-abc-123');
+    const events = await api.runtime.store.readStream(`ticket-${res.body.data.ticket_id}`);
+    t.match(events[0].metadata, { correlationId: 'trace-abc-123', actor: 'lilei', app: 'demo', workflowVersion: 1 });
+  });
+
+  t.test('limit_expression: who may create, and how many per period', async (t) => {
+    const applied = await api.call('PUT', '/api/v1.0/config', {
+      as: 'admin',
+      body: {
+        workflows: [
+          {
+            id: 31,
+            name: 'limited',
+            limit_expression: { period: 24, count: 2, level: 1, allow_depts: '1' },
+            states: [
+              { id: 311, name: 'start', type_id: 1, participant_type_id: 5, participant: 'creator' },
+              { id: 312, name: 'end', type_id: 2, participant_type_id: 0 },
+            ],
+            transitions: [{ id: 311, name: 'go', source_state_id: 311, destination_state_id: 312 }],
+          },
+        ],
+      },
+    });
+    t.equal(applied.status, 200, JSON.stringify(applied.body));
+    const body = { workflow_id: 31, transition_id: 311 };
+    t.equal((await api.call('POST', '/api/v1.0/tickets', { body, as: 'zhangsan' })).status, 200, 'dept 2 is below dept 1');
+    t.equal((await api.call('POST', '/api/v1.0/tickets', { body, as: 'zhangsan' })).status, 200);
+    const third = await api.call('POST', '/api/v1.0/tickets', { body, as: 'zhangsan' });
+    t.equal(third.status, 422);
+    t.match(third.body, { code: -1, error: 'creation_limited', msg: /2 ticket\(s\) per user every 24 hour/ });
+    t.equal((await api.call('POST', '/api/v1.0/tickets', { body, as: 'lisi' })).status, 200, 'the limit is per user');
+    const outsider = await api.call('POST', '/api/v1.0/tickets', { body, as: 'stranger' });
+    t.equal(outsider.status, 403, 'a user outside the allowed depts');
+    t.match(outsider.body, { error: 'not_permitted', msg: /depts 1/ });
+  });
 });

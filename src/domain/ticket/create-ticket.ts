@@ -5,6 +5,7 @@ import { DomainError, fail } from '../errors.ts';
 import { checkRequiredFields, collectFieldValues, normalizeTitle, stateFieldRules } from '../fields.ts';
 import { StateType, startStateOf, stateById, transitionById, type WorkflowVersion } from '../workflow.ts';
 import type { TicketCreated } from './events.ts';
+import { checkCreationLimits } from './creation-limits.ts';
 import { resolveAssignment } from './participants.ts';
 import { ActState, type TicketState } from './ticket.ts';
 
@@ -23,6 +24,8 @@ export interface CreateTicket {
   parentTicketId: number;
   parentTicketStateId: number;
   parentFields: Record<string, unknown>;
+  /** Tickets counted by the workflow's limit_expression window (0 when it has none). */
+  recentTicketCount: number;
   now: Date;
   random: number;
 }
@@ -61,6 +64,7 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
     fail('app_not_allowed', `App "${command.app}" may not create tickets of workflow ${wf.id}.`);
   }
   checkSuggestion(command.suggestion);
+  checkCreationLimits(catalog, wf, command.creator, command.recentTicketCount);
   const start = startStateOf(wf) ?? fail('wrong_state', `Workflow ${wf.id} has no start state; fix its configuration.`);
   const transition =
     transitionById(wf, command.transitionId) ??

@@ -112,7 +112,11 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
     const body = parseWith(createBody, request.body, 'body');
     assertAppMayUse(request.caller, body.workflow_id);
     const { workflow_id, transition_id, suggestion, parent_ticket_id, parent_ticket_state_id, username: _ignored, ...values } = body;
-    const { ticketId, appended } = await createTicket(deps.commands, {
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || key.length < 1 || key.length > 255)) {
+      fail('invalid_request', 'Idempotency-Key must be a string of 1 to 255 characters.');
+    }
+    const { ticketId, appended, replayed } = await createTicket(deps.commands, {
       workflowId: workflow_id,
       transitionId: transition_id,
       creator: username,
@@ -122,8 +126,10 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
       parentTicketId: parent_ticket_id,
       parentTicketStateId: parent_ticket_state_id,
       correlationId: request.id,
+      idempotencyKey: key as string | undefined,
     });
     await deps.waitForProjections(appended.position);
+    if (replayed) reply.header('idempotent-replayed', 'true');
     reply.header('etag', `"${appended.nextExpectedRevision}"`);
     return ok({ ticket_id: ticketId });
   });

@@ -82,3 +82,16 @@ export type TicketListRow = Awaited<ReturnType<typeof listTickets>>['rows'][numb
 export async function ticketById(db: Kysely<ReadModels>, id: number) {
   return db.selectFrom('tickets').selectAll().where('id', '=', id).where('is_deleted', '=', false).executeTakeFirst();
 }
+
+/** For limit_expression: tickets of a workflow created since a moment, optionally by one creator. */
+export async function countTicketsSince(db: Kysely<ReadModels>, query: { workflowId: number; since: Date; creator?: string }): Promise<number> {
+  const row = await db
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workflow_id', '=', query.workflowId)
+    .where('gmt_created', '>=', query.since)
+    .where('is_deleted', '=', false)
+    .$if(query.creator !== undefined, (q) => q.where('creator', '=', query.creator!))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
