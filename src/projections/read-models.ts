@@ -1,6 +1,6 @@
 import type { ProjectionCheckpointTable } from './engine/checkpoints.ts';
 import type { DeptTable, RoleTable, UserTable } from './directory/tables.ts';
-import type { TicketFlowLogTable, TicketTable, TicketUserTable } from './tickets/tables.ts';
+import type { TicketDailyCountTable, TicketFlowLogTable, TicketTable, TicketUserTable } from './tickets/tables.ts';
 import type { WorkflowStateTable, WorkflowTable, WorkflowVersionTable } from './workflows/tables.ts';
 
 /** Every read-model table, for typed kysely queries. */
@@ -9,6 +9,7 @@ export interface ReadModels {
   tickets: TicketTable;
   ticket_users: TicketUserTable;
   ticket_flow_logs: TicketFlowLogTable;
+  ticket_daily_counts: TicketDailyCountTable;
   workflows: WorkflowTable;
   workflow_versions: WorkflowVersionTable;
   workflow_states: WorkflowStateTable;

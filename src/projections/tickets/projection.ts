@@ -87,19 +87,20 @@ async function updateTicket(trx: Trx, recorded: RecordedEvent, ticketId: number,
     .set({ ...columns, fields: json(columns.fields), multi_all_person: json(columns.multi_all_person) })
     .where('id', '=', id)
     .execute();
+  const copied = { workflow_id: row.workflow_id, gmt_created: row.gmt_created };
   if (update.worked) {
     await trx
       .insertInto('ticket_users')
-      .values({ ticket_id: ticketId, username: update.worked, in_process: false, worked: true })
+      .values({ ticket_id: ticketId, username: update.worked, in_process: false, worked: true, ...copied })
       .onConflict((oc) => oc.columns(['ticket_id', 'username']).doUpdateSet({ worked: true }))
       .execute();
   }
   // Whoever is assigned now has it on their desk; nobody else does.
-  if (a) await syncDesks(trx, ticketId, assignees);
+  if (a) await syncDesks(trx, ticketId, assignees, copied);
   if (log) await writeFlowLog(trx, recorded, next, log);
 }
 
-async function syncDesks(trx: Trx, ticketId: number, assignees: string[]) {
+async function syncDesks(trx: Trx, ticketId: number, assignees: string[], copied: { workflow_id: number; gmt_created: Date }) {
   await trx
     .updateTable('ticket_users')
     .set({ in_process: false })
@@ -110,7 +111,7 @@ async function syncDesks(trx: Trx, ticketId: number, assignees: string[]) {
   if (assignees.length === 0) return;
   await trx
     .insertInto('ticket_users')
-    .values(assignees.map((username) => ({ ticket_id: ticketId, username, in_process: true, worked: false })))
+    .values(assignees.map((username) => ({ ticket_id: ticketId, username, in_process: true, worked: false, ...copied })))
     .onConflict((oc) => oc.columns(['ticket_id', 'username']).doUpdateSet({ in_process: true }))
     .execute();
 }
@@ -172,7 +173,21 @@ async function createTicketRow(trx: Trx, recorded: RecordedEvent, d: Extract<Tic
   const users = new Map<string, boolean>([[d.creator, false], ...assignees.map((u): [string, boolean] => [u, true])]);
   await trx
     .insertInto('ticket_users')
-    .values([...users].map(([username, inProcess]) => ({ ticket_id: d.ticketId, username, in_process: inProcess, worked: false })))
+    .values(
+      [...users].map(([username, inProcess]) => ({
+        ticket_id: d.ticketId,
+        username,
+        in_process: inProcess,
+        worked: false,
+        workflow_id: d.workflowId,
+        gmt_created: createdAt,
+      })),
+    )
+    .execute();
+  await trx
+    .insertInto('ticket_daily_counts')
+    .values({ workflow_id: d.workflowId, day: d.createdAt.slice(0, 10), tickets: 1 })
+    .onConflict((oc) => oc.columns(['workflow_id', 'day']).doUpdateSet((eb) => ({ tickets: eb('ticket_daily_counts.tickets', '+', 1) })))
     .execute();
   await writeFlowLog(trx, recorded, row, {
     transitionId: d.transitionId,
@@ -185,7 +200,7 @@ async function createTicketRow(trx: Trx, recorded: RecordedEvent, d: Extract<Tic
 
 export const ticketsProjection: Projection = {
   name: 'tickets',
-  version: 2,
+  version: 3,
   tables: TICKET_TABLES,
   createTables: createTicketTables,
   async apply(trx, recorded) {

@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { ReadModels } from '../read-models.ts';
 
 export const LIST_CATEGORIES = ['all', 'owner', 'duty', 'relation', 'worked', 'view', 'intervene'] as const;
@@ -24,57 +24,114 @@ export interface TicketListFilter {
   perPage: number;
 }
 
+type Row = ReadModels & { t: ReadModels['tickets']; u: ReadModels['ticket_users'] };
+
 const likePattern = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
-function matches(filter: TicketListFilter) {
-  return (eb: ExpressionBuilder<ReadModels & { t: ReadModels['tickets'] }, 't'>) => {
-    const userRows = (extra: 'in_process' | 'worked' | null) => {
-      let q = eb.selectFrom('ticket_users as u').select('u.ticket_id').whereRef('u.ticket_id', '=', 't.id').where('u.username', '=', filter.username);
-      if (extra) q = q.where(`u.${extra}`, '=', true);
-      return eb.exists(q);
-    };
-    const conditions: Expression<SqlBool>[] = [eb('t.is_deleted', '=', false)];
-    if (filter.workflowIds) conditions.push(filter.workflowIds.length ? eb('t.workflow_id', 'in', filter.workflowIds) : sql<SqlBool>`false`);
-    if (filter.category === 'owner') conditions.push(eb('t.creator', '=', filter.username));
-    if (filter.category === 'duty') conditions.push(userRows('in_process'), eb('t.act_state_id', 'not in', [4, 5]));
-    if (filter.category === 'relation') conditions.push(userRows(null));
-    if (filter.category === 'worked') conditions.push(userRows('worked'));
-    if (filter.sn) conditions.push(eb('t.sn', 'like', `${likePattern(filter.sn)}%`));
-    if (filter.title) conditions.push(eb('t.title', 'like', `%${likePattern(filter.title)}%`));
-    if (filter.createStart) conditions.push(eb('t.gmt_created', '>=', filter.createStart));
-    if (filter.createEnd) conditions.push(eb('t.gmt_created', '<=', filter.createEnd));
-    if (filter.stateIds?.length) conditions.push(eb('t.state_id', 'in', filter.stateIds));
-    if (filter.ticketIds?.length) conditions.push(eb('t.id', 'in', filter.ticketIds));
-    if (filter.actStateId !== undefined) conditions.push(eb('t.act_state_id', '=', filter.actStateId));
-    if (filter.creator) conditions.push(eb('t.creator', '=', filter.creator));
-    if (filter.parentTicketId) conditions.push(eb('t.parent_ticket_id', '=', filter.parentTicketId));
-    if (filter.parentTicketStateId) conditions.push(eb('t.parent_ticket_state_id', '=', filter.parentTicketStateId));
-    return eb.and(conditions);
-  };
+/** duty, relation and worked are a user's own rows of ticket_users: pages and counts are range scans there. */
+const desk = (category: ListCategory) =>
+  category === 'duty' ? ('in_process' as const) : category === 'worked' ? ('worked' as const) : category === 'relation' ? ('any' as const) : undefined;
+
+/** Conditions on the ticket itself, beyond the user's rows, scope and time. */
+function ticketConditions(eb: ExpressionBuilder<Row, 't'>, f: TicketListFilter): Expression<SqlBool>[] {
+  const c: Expression<SqlBool>[] = [];
+  if (f.category === 'owner') c.push(eb('t.creator', '=', f.username));
+  if (f.sn) c.push(eb('t.sn', 'like', `${likePattern(f.sn)}%`));
+  if (f.title) c.push(eb('t.title', 'like', `%${likePattern(f.title)}%`));
+  if (f.stateIds?.length) c.push(eb('t.state_id', 'in', f.stateIds));
+  if (f.ticketIds?.length) c.push(eb('t.id', 'in', f.ticketIds));
+  if (f.actStateId !== undefined) c.push(eb('t.act_state_id', '=', f.actStateId));
+  if (f.creator) c.push(eb('t.creator', '=', f.creator));
+  if (f.parentTicketId) c.push(eb('t.parent_ticket_id', '=', f.parentTicketId));
+  if (f.parentTicketStateId) c.push(eb('t.parent_ticket_state_id', '=', f.parentTicketStateId));
+  return c;
 }
 
-/** One page of tickets with their state and workflow names: two queries whatever the page size. */
+/** The rows a filter selects, without order or paging; `key` is the table that carries time and workflow. */
+// Both shapes are typed as the joined one: queries only name `u` columns when it is joined.
+type Selection = { key: 't' | 'u'; query: SelectQueryBuilder<Row, 't' | 'u', {}> };
+
+function selection(db: Kysely<ReadModels>, f: TicketListFilter): Selection {
+  const kind = desk(f.category);
+  const scoped = <K extends 't' | 'u'>(key: K) => (eb: ExpressionBuilder<Row, 't' | 'u'>) => {
+    const c: Expression<SqlBool>[] = [eb('t.is_deleted', '=', false), ...ticketConditions(eb as ExpressionBuilder<Row, 't'>, f)];
+    if (f.workflowIds) c.push(f.workflowIds.length ? eb(`${key}.workflow_id` as 't.workflow_id', 'in', f.workflowIds) : sql<SqlBool>`false`);
+    if (f.createStart) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '>=', f.createStart));
+    if (f.createEnd) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '<=', f.createEnd));
+    // In loonflow's duty list an ended ticket never shows, whatever the desk says.
+    if (f.category === 'duty') c.push(eb('t.act_state_id', 'not in', [4, 5]));
+    return eb.and(c);
+  };
+  if (!kind) return { key: 't', query: db.selectFrom('tickets as t').where(scoped('t') as never) as unknown as Selection['query'] };
+  let query = db
+    .selectFrom('ticket_users as u')
+    .innerJoin('tickets as t', 't.id', 'u.ticket_id')
+    .where('u.username', '=', f.username);
+  if (kind !== 'any') query = query.where(`u.${kind}`, '=', true);
+  return { key: 'u', query: query.where(scoped('u') as never) as unknown as Selection['query'] };
+}
+
+const DAY_MS = 86_400_000;
+const ceilDay = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
+const floorDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+
+/** Has the filter nothing but scope and a time window, so whole days can be counted from ticket_daily_counts? */
+const countableByDay = (f: TicketListFilter) =>
+  !desk(f.category) &&
+  f.category !== 'owner' &&
+  f.createStart !== undefined &&
+  f.createEnd !== undefined &&
+  !(f.sn || f.title || f.stateIds?.length || f.ticketIds?.length || f.actStateId !== undefined || f.creator || f.parentTicketId || f.parentTicketStateId);
+
+async function countTickets(db: Kysely<ReadModels>, f: TicketListFilter): Promise<number> {
+  const exact = async (filter: TicketListFilter) => {
+    const { query } = selection(db, filter);
+    const [{ total }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute();
+    return Number(total);
+  };
+  if (!countableByDay(f)) return exact(f);
+  const firstWholeDay = ceilDay(f.createStart!);
+  const endOfWholeDays = floorDay(f.createEnd!);
+  if (firstWholeDay >= endOfWholeDays) return exact(f);
+  // Whole UTC days from the counters; the two partial days at the edges from the tickets.
+  let days = db
+    .selectFrom('ticket_daily_counts')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('tickets'), sql<number>`0`).as('total'))
+    .where('day', '>=', firstWholeDay.toISOString().slice(0, 10))
+    .where('day', '<', endOfWholeDays.toISOString().slice(0, 10));
+  if (f.workflowIds) days = f.workflowIds.length ? days.where('workflow_id', 'in', f.workflowIds) : days.where(sql<SqlBool>`false`);
+  const [whole, head, tail] = await Promise.all([
+    days.executeTakeFirstOrThrow(),
+    exact({ ...f, createEnd: new Date(firstWholeDay.getTime() - 1) }),
+    exact({ ...f, createStart: endOfWholeDays }),
+  ]);
+  return Number(whole.total) + head + tail;
+}
+
+/** One page of tickets with their state and workflow names: a fixed number of queries whatever the page size. */
 export async function listTickets(db: Kysely<ReadModels>, filter: TicketListFilter) {
-  const base = db.selectFrom('tickets as t').where(matches(filter));
-  const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
+  const { key, query } = selection(db, filter);
   const direction = filter.reverse ? 'desc' : 'asc';
-  const rows = await base
-    .leftJoin('workflow_states as s', (join) =>
-      join.onRef('s.workflow_id', '=', 't.workflow_id').onRef('s.version', '=', 't.workflow_version').onRef('s.state_id', '=', 't.state_id'),
-    )
-    .leftJoin('workflow_versions as w', (join) => join.onRef('w.workflow_id', '=', 't.workflow_id').onRef('w.version', '=', 't.workflow_version'))
-    .selectAll('t')
-    .select([
-      's.name as state_name',
-      sql<Record<string, unknown> | null>`s.definition -> 'label'`.as('state_label'),
-      sql<string | null>`w.definition ->> 'name'`.as('workflow_name'),
-    ])
-    .orderBy('t.gmt_created', direction)
-    .orderBy('t.id', direction)
-    .limit(filter.perPage)
-    .offset((filter.page - 1) * filter.perPage)
-    .execute();
-  return { total: Number(total), rows };
+  const [total, rows] = await Promise.all([
+    countTickets(db, filter),
+    query
+      .leftJoin('workflow_states as s', (join) =>
+        join.onRef('s.workflow_id', '=', 't.workflow_id').onRef('s.version', '=', 't.workflow_version').onRef('s.state_id', '=', 't.state_id'),
+      )
+      .leftJoin('workflow_versions as w', (join) => join.onRef('w.workflow_id', '=', 't.workflow_id').onRef('w.version', '=', 't.workflow_version'))
+      .selectAll('t')
+      .select([
+        's.name as state_name',
+        sql<Record<string, unknown> | null>`s.definition -> 'label'`.as('state_label'),
+        sql<string | null>`w.definition ->> 'name'`.as('workflow_name'),
+      ])
+      .orderBy(`${key}.gmt_created` as 't.gmt_created', direction)
+      .orderBy(key === 'u' ? 'u.ticket_id' : 't.id', direction)
+      .limit(filter.perPage)
+      .offset((filter.page - 1) * filter.perPage)
+      .execute(),
+  ]);
+  return { total, rows };
 }
 
 export type TicketListRow = Awaited<ReturnType<typeof listTickets>>['rows'][number];

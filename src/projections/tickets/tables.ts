@@ -28,12 +28,25 @@ export interface TicketTable {
   revision: number;
 }
 
-/** Loonflow's TicketUser: who has the ticket on their desk (in_process) and who worked it. */
+/**
+ * Loonflow's TicketUser: who has the ticket on their desk (in_process) and who worked it.
+ * The ticket's creation time and workflow are copied here (they never change) so that a
+ * user's list pages and counts are range scans on this table alone.
+ */
 export interface TicketUserTable {
   ticket_id: number;
   username: string;
   in_process: boolean;
   worked: boolean;
+  workflow_id: number;
+  gmt_created: Date;
+}
+
+/** Tickets created per workflow and UTC day: the `all` list counts whole days from here. */
+export interface TicketDailyCountTable {
+  workflow_id: number;
+  day: string;
+  tickets: number;
 }
 
 export interface TicketFlowLogTable {
@@ -50,7 +63,7 @@ export interface TicketFlowLogTable {
   gmt_created: Date;
 }
 
-export const TICKET_TABLES = ['ticket_flow_logs', 'ticket_users', 'tickets'] as const;
+export const TICKET_TABLES = ['ticket_daily_counts', 'ticket_flow_logs', 'ticket_users', 'tickets'] as const;
 
 export async function createTicketTables(db: Kysely<any>): Promise<void> {
   await sql`
@@ -91,10 +104,21 @@ export async function createTicketTables(db: Kysely<any>): Promise<void> {
       username text not null,
       in_process boolean not null default false,
       worked boolean not null default false,
+      workflow_id integer not null,
+      gmt_created timestamptz not null,
       primary key (ticket_id, username)
     )`.execute(db);
-  await sql`create index if not exists ticket_users_duty on ticket_users (username, ticket_id) where in_process`.execute(db);
-  await sql`create index if not exists ticket_users_user on ticket_users (username, ticket_id)`.execute(db);
+  // duty, relation and worked pages: newest first within one user's rows.
+  await sql`create index if not exists ticket_users_duty on ticket_users (username, gmt_created desc, ticket_id desc) where in_process`.execute(db);
+  await sql`create index if not exists ticket_users_worked on ticket_users (username, gmt_created desc, ticket_id desc) where worked`.execute(db);
+  await sql`create index if not exists ticket_users_relation on ticket_users (username, gmt_created desc, ticket_id desc)`.execute(db);
+  await sql`
+    create table if not exists ticket_daily_counts (
+      workflow_id integer not null,
+      day date not null,
+      tickets bigint not null,
+      primary key (workflow_id, day)
+    )`.execute(db);
   await sql`
     create table if not exists ticket_flow_logs (
       id bigint primary key,
