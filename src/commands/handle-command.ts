@@ -41,7 +41,8 @@ export async function handleCommand<State, Event extends { type: string; data: u
   options: { metadata: EventMetadata | ((state: State) => EventMetadata); ifMatch?: bigint },
 ): Promise<CommandResult<State>> {
   const { state, revision } = await aggregateStream(store, streamId, decider);
-  if (options.ifMatch !== undefined && options.ifMatch !== revision) {
+  // An unknown ticket is a 404 from the decision, not a revision mismatch.
+  if (options.ifMatch !== undefined && revision !== 'no_stream' && options.ifMatch !== revision) {
     fail('revision_mismatch', `The ticket is at revision ${String(revision)}, not ${options.ifMatch}; reload it and retry.`);
   }
   const events = await decide(state);

@@ -10,12 +10,10 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown, where:
   throw new DomainError('invalid_request', `Invalid ${where}: ${problems.join('; ')}.`, { problems });
 }
 
-/** A positive integer id, from a path or a JSON body. */
-export const id = z.coerce
-  .number({ error: 'must be an integer' })
-  .int({ error: 'must be an integer' })
-  .positive({ error: 'must be a positive integer' })
-  .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' });
+/** A positive integer id: a JSON integer or a string of digits (never true, "0x1" or "1e0"). */
+export const id = z
+  .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)], { error: 'must be a positive integer' })
+  .pipe(z.number().positive({ error: 'must be a positive integer' }).max(Number.MAX_SAFE_INTEGER, { error: 'is too large' }));
 
 export const idParams = z.object({ id });
 

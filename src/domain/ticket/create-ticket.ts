@@ -94,7 +94,8 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
   // Loonflow takes the title from the request whatever the start state allows; an unset field is simply absent.
   const fields = Object.fromEntries(Object.entries(collected.values).filter(([key, value]) => key !== 'title' && value !== null));
 
-  const destinationId = destinationOf(transition, command.values);
+  // Conditions see what the creator may write, as stored (an int field sent as "3" compares as 3).
+  const destinationId = destinationOf(transition, collected.values);
   const destination =
     stateById(wf, destinationId) ?? fail('state_not_found', `Transition ${transition.id} leads to state ${destinationId}, which does not exist.`);
   const assignment = resolveAssignment(destination, {

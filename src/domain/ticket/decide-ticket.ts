@@ -62,8 +62,12 @@ function checkTarget(target: string, actor: Actor) {
   if (target === actor.username) fail('invalid_request', 'target_username is yourself; choose someone else.');
 }
 
-/** Field values a condition may refer to: every field of the workflow (null when unset), then the request. */
-export function conditionValues(ticket: Ticket, wf: WorkflowDefinition, request: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Field values a condition may refer to: the ticket's columns and every field of the workflow
+ * (null when unset), overlaid with what this request writes. Loonflow overlays the whole
+ * request; we don't, or a read-only value sent by a handler could steer the routing.
+ */
+export function conditionValues(ticket: Ticket, wf: WorkflowDefinition, written: Record<string, unknown>): Record<string, unknown> {
   const base: Record<string, unknown> = {
     id: ticket.id,
     sn: ticket.sn,
@@ -76,11 +80,11 @@ export function conditionValues(ticket: Ticket, wf: WorkflowDefinition, request:
     act_state_id: ticket.actStateId,
   };
   for (const field of wf.custom_fields) base[field.field_key] = ticket.fields[field.field_key] ?? null;
-  return { ...base, ...request };
+  return { ...base, ...written };
 }
 
-/** Validated values for `keys`, as before/after pairs of what actually changes. */
-function fieldChanges(ticket: Ticket, wf: WorkflowDefinition, keys: string[], values: Record<string, unknown>): FieldChanges {
+/** Validated values for `keys` (as stored, for conditions) and before/after pairs of what actually changes. */
+function fieldChanges(ticket: Ticket, wf: WorkflowDefinition, keys: string[], values: Record<string, unknown>) {
   const collected = collectFieldValues(wf, keys, values);
   if (!collected.ok) {
     return fail('invalid_field_value', collected.errors.map((e) => e.message).join(' '), { fields: collected.errors.map((e) => e.field) });
@@ -91,7 +95,7 @@ function fieldChanges(ticket: Ticket, wf: WorkflowDefinition, keys: string[], va
     const value = key === 'title' ? (after ?? '') : after;
     if (before !== value) changes[key] = { before, after: value };
   }
-  return changes;
+  return { changes, values: collected.values };
 }
 
 const common = (command: TicketCommand, ctx: TicketContext, suggestion = '') => ({
@@ -125,7 +129,7 @@ function decideHandle(
     const missing = checkRequiredFields(rules.required, command.values);
     if (missing.length > 0) fail('required_fields_missing', `Required fields are missing: ${missing.join(', ')}.`, { fields: missing });
   }
-  const changes = fieldChanges(ticket, wf, rules.writable, command.values);
+  const { changes, values: normalized } = fieldChanges(ticket, wf, rules.writable, command.values);
   const fieldsAfter: Record<string, unknown> = { ...ticket.fields };
   for (const [key, { after }] of Object.entries(changes)) fieldsAfter[key] = after;
 
@@ -144,7 +148,9 @@ function decideHandle(
     },
   ];
   const move = () => {
-    const destinationId = destinationOf(transition, conditionValues({ ...ticket, fields: fieldsAfter as Ticket['fields'] }, wf, command.values));
+    // Conditions see values as stored (an int field sent as "800" compares as 800).
+    const values = conditionValues({ ...ticket, fields: fieldsAfter as Ticket['fields'] }, wf, normalized);
+    const destinationId = destinationOf(transition, values);
     const destination =
       stateById(wf, destinationId) ?? fail('state_not_found', `Transition ${transition.id} leads to state ${destinationId}, which does not exist.`);
     const assignment = enterState(ticket, destination, fieldsAfter, ctx);
@@ -152,7 +158,7 @@ function decideHandle(
   };
 
   const round = ticket.assignment.multiAllPerson;
-  if (command.actor.engine || !(command.actor.username in round)) return move();
+  if (command.actor.engine || !Object.hasOwn(round, command.actor.username)) return move();
   // All must handle: record this choice; move only when everyone chose the same transition.
   const choices = { ...round, [command.actor.username]: { transition_id: transition.id, transition_name: transition.name } };
   const pending = Object.keys(choices).filter((u) => choices[u].transition_id === undefined);
@@ -211,7 +217,10 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
       const round = ticket.assignment.multiAllPerson;
       let assignment = person(current.id, command.target);
       // In an "all must handle" round an assignee hands over only their own part.
-      if (!command.fromAdmin && command.actor.username in round && !(command.target in round)) {
+      if (!command.fromAdmin && Object.hasOwn(round, command.actor.username)) {
+        if (Object.hasOwn(round, command.target)) {
+          fail('invalid_request', `"${command.target}" already has a part in this round; deliver to someone outside it.`);
+        }
         const choices = Object.fromEntries(Object.entries(round).map(([u, c]) => (u === command.actor.username ? [command.target, c] : [u, c])));
         const pending = Object.keys(choices).filter((u) => choices[u].transition_id === undefined);
         assignment = { ...ticket.assignment, participantTypeId: 2, participant: pending.join(','), multiAllPerson: choices };
@@ -297,7 +306,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
           fields: refused,
         });
       }
-      const changes = fieldChanges(ticket, wf, keys, command.values);
+      const { changes } = fieldChanges(ticket, wf, keys, command.values);
       if (Object.keys(changes).length === 0) return [];
       return [{ type: 'TicketFieldsChanged', data: { ...base, stateId: current.id, fieldChanges: changes } }];
     }
@@ -314,7 +323,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
 
     case 'CloseTicket': {
       checkSuggestion(command.suggestion);
-      if (ticket.actStateId === ActState.closed || ticket.actStateId === ActState.finished) {
+      if (ticket.actStateId === ActState.closed || ticket.actStateId === ActState.finished || current.type_id === StateType.end) {
         fail('wrong_state', `Ticket ${ticket.id} has already ended.`);
       }
       const creatorAtStart = command.actor.username === ticket.creator && current.type_id === StateType.start;

@@ -98,6 +98,8 @@ export function evolveTicket(state: TicketState, event: TicketEvent): TicketStat
         lastPersonByState: actedIn(ticket, d.fromStateId, d.actor),
         // A hook that answered has done its job; a new state starts with a clean slate.
         scriptRunLastResult: d.moved ? true : ticket.scriptRunLastResult,
+        // The engine may move a ticket that was out for consultation: the consultation is over.
+        ...(d.moved ? { inAddNode: false, addNodeMan: '', assignmentBeforeAddNode: undefined } : {}),
       });
     }
     case 'TicketAccepted':
@@ -118,6 +120,7 @@ export function evolveTicket(state: TicketState, event: TicketEvent): TicketStat
         inAddNode: false,
         addNodeMan: '',
         assignmentBeforeAddNode: undefined,
+        lastPersonByState: actedIn(ticket, event.data.stateId, event.data.actor),
       });
     case 'TicketStateForced':
     case 'TicketRetreated':
@@ -138,8 +141,9 @@ export function evolveTicket(state: TicketState, event: TicketEvent): TicketStat
         title: changes.title ? String(changes.title.after ?? '') : ticket.title,
       });
     }
+    // A comment is not working the ticket: anyone who may view it may comment, so it is not remembered.
     case 'TicketCommented':
-      return open({ ...ticket, lastPersonByState: actedIn(ticket, event.data.stateId, event.data.actor) });
+      return state;
     case 'TicketHookFailed':
       return open({ ...ticket, scriptRunLastResult: false });
     case 'TicketRetryRequested':

@@ -213,7 +213,13 @@ export const ticketsProjection: Projection = {
       case 'TicketHandled': {
         const e = event.data;
         return update(
-          { assignment: e.assignment, actStateId: e.actStateId, fieldChanges: e.fieldChanges, worked: e.actor.engine ? undefined : e.actor.username, scriptRunLastResult: e.moved ? true : undefined },
+          {
+            assignment: e.assignment,
+            actStateId: e.actStateId,
+            fieldChanges: e.fieldChanges,
+            worked: e.actor.engine ? undefined : e.actor.username,
+            ...(e.moved ? { scriptRunLastResult: true, inAddNode: false, addNodeMan: '' } : {}),
+          },
           { transitionId: e.transitionId, interveneTypeId: InterveneType.normal, stateId: e.fromStateId },
         );
       }
