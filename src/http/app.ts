@@ -4,11 +4,15 @@ import type { Kysely } from 'kysely';
 import type { CommandDeps } from '../commands/create-ticket.ts';
 import type { LogPosition } from '../eventstore/event-store.ts';
 import type { ReadModels } from '../projections/read-models.ts';
+import { DomainError } from '../domain/errors.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { configRoutes } from './routes/config.ts';
 import { ticketActionRoutes } from './routes/ticket-actions.ts';
+import { ticketHistoryRoutes } from './routes/ticket-history.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { workflowConfigRoutes } from './routes/workflow-config.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 
 export interface AppDeps {
@@ -34,12 +38,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  // PostgreSQL text and jsonb cannot hold NUL: refuse it at the door instead of failing in SQL.
+  app.addHook('preHandler', async (request) => {
+    const where = nulAt(request.query, 'query') ?? nulAt(request.params, 'path') ?? nulAt(request.body, 'body');
+    if (where) throw new DomainError('invalid_request', `${where} must not contain NUL characters (\\u0000).`);
+  });
   registerAuth(app, { catalog: deps.commands.catalog, signatureTtlSeconds: deps.signatureTtlSeconds, clock: deps.commands.clock });
   await app.register(ticketRoutes, { prefix: '/api/v1.0', deps });
   await app.register(ticketActionRoutes, { prefix: '/api/v1.0', deps });
   await app.register(workflowRoutes, { prefix: '/api/v1.0', deps });
   await app.register(configRoutes, { prefix: '/api/v1.0', deps });
+  await app.register(ticketHistoryRoutes, { prefix: '/api/v1.0', deps });
+  await app.register(workflowConfigRoutes, { prefix: '/api/v1.0', deps });
+  await app.register(accountRoutes, { prefix: '/api/v1.0', deps });
   return app;
 }
 
 export const ok = (data: unknown, msg = '') => ({ code: 0, msg, data });
+
+/** Where the first NUL character is, e.g. `query.title`; undefined when there is none. */
+function nulAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.includes('\u0000')) return `${path} (a key)`;
+      const found = nulAt(inner, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

@@ -40,6 +40,20 @@ t.test('signature auth', async (t) => {
     t.match(res.body, { code: -1, error: 'missing_username', msg: /username/ });
   });
 
+  t.test('NUL characters anywhere in the input are a 400, never a database error', async (t) => {
+    const cases: [string, string, Record<string, string> | undefined, unknown][] = [
+      ['GET', '/api/v1.0/tickets', { category: 'all', title: 'a\u0000b' }, undefined],
+      ['GET', '/api/v1.0/workflows', { search_value: '\u0000' }, undefined],
+      ['POST', '/api/v1.0/tickets', undefined, { workflow_id: 2, transition_id: 7, title: 'x\u0000', vpn_reason: 'r' }],
+      ['POST', '/api/v1.0/tickets', undefined, { workflow_id: 2, transition_id: 7, title: 'x', vpn_reason: 'r', 'k\u0000': 1 }],
+    ];
+    for (const [method, url, query, body] of cases) {
+      const res = await api.call(method as 'GET', url, { query, body });
+      t.equal(res.status, 400, `${method} ${url}`);
+      t.match(res.body, { code: -1, error: 'invalid_request', msg: /NUL/ });
+    }
+  });
+
   t.test('an unknown route answers in the envelope', async (t) => {
     const res = await api.call('GET', '/api/v1.0/nothing-here');
     t.equal(res.status, 404);
