@@ -9,7 +9,7 @@ import { ProjectionRunner } from '../../src/projections/engine/projection-runner
 import { applyStartupConfig, createRuntime, PROJECTIONS } from '../../src/runtime.ts';
 import { createTicket } from '../../src/commands/create-ticket.ts';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/database.ts';
-import { dumpReadModels } from '../support/read-models.ts';
+import { dumpReadModels, endOfLog } from '../support/read-models.ts';
 
 const skip = TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL: a killed process must leave a real server behind';
 
@@ -41,7 +41,7 @@ t.test('a projector killed mid-batch resumes to the same rows as a fresh rebuild
       ),
     );
   }
-  const end = (await runtime.store.readAll({ maxCount: 100_000 })).at(-1)!.position;
+  const end = await endOfLog(runtime.store);
 
   const checkpoint = async () => {
     const rows = await live.database.db.selectFrom('projection_checkpoints').select(['name', 'position_prepare']).execute();
