@@ -3,6 +3,7 @@
 //   npm run bench                      embedded PGlite, 300 tickets
 //   DATABASE_URL=postgres://… npm run bench -- 1000
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { InjectOptions } from 'fastify';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -30,7 +31,7 @@ const headers = (username: string) => {
   return { appname: 'demo', timestamp, signature: signatureFor(timestamp, 'demo-token-change-me'), username };
 };
 const samples = new Map<string, number[]>();
-async function timed(label: string, request: Parameters<typeof app.inject>[0]) {
+async function timed(label: string, request: InjectOptions) {
   const started = process.hrtime.bigint();
   const res = await app.inject(request);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -24,5 +24,3 @@ export const checkpointPosition = (row: { position_commit: unknown; position_pre
   commit: BigInt(String(row.position_commit)),
   prepare: BigInt(String(row.position_prepare)),
 });
-
-export const isStart = (p: LogPosition) => p.commit === 0n && p.prepare === 0n;

@@ -7,7 +7,8 @@ import { DomainError } from '../../domain/errors.ts';
 import { comparePositions, type EventStore, type LogPosition, type RecordedEvent, type Subscription } from '../../eventstore/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModels } from '../read-models.ts';
-import { checkpointPosition, createCheckpointTable, isStart } from './checkpoints.ts';
+import { applyBatch } from './apply-batch.ts';
+import { checkpointPosition, createCheckpointTable } from './checkpoints.ts';
 
 export interface RunnerOptions {
   batchSize?: number;
@@ -93,25 +94,8 @@ export class ProjectionRunner {
   }
 
   private async project(projection: Projection, batch: RecordedEvent[]): Promise<void> {
-    const last = batch[batch.length - 1].position;
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('projection_checkpoints')
-        .select(['position_commit', 'position_prepare'])
-        .where('name', '=', projection.name)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      const checkpoint = checkpointPosition(row);
-      for (const event of batch) {
-        if (isStart(checkpoint) || comparePositions(event.position, checkpoint) > 0) await projection.apply(trx, event);
-      }
-      await trx
-        .updateTable('projection_checkpoints')
-        .set({ position_commit: String(last.commit), position_prepare: String(last.prepare), updated_at: new Date() })
-        .where('name', '=', projection.name)
-        .execute();
-    });
-    this.local.set(projection.name, last);
+    const at = await this.db.transaction().execute((trx) => applyBatch(trx, projection, batch));
+    this.local.set(projection.name, at);
     this.advanced.emit('advanced');
   }
 
