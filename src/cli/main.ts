@@ -1,10 +1,14 @@
-// flowledger's command line: serve the API, apply a config document, inspect projections.
+// flowledger's command line: serve the API, apply a config document, rebuild and verify the
+// read models, replay a ticket's history.
 import { Command } from 'commander';
 import { applyConfig, knownIds } from '../commands/apply-config.ts';
 import { loadConfigFile } from '../config/config-document.ts';
 import { readEnv } from '../config/env.ts';
 import { positionToString } from '../eventstore/event-store.ts';
-import { createRuntime } from '../runtime.ts';
+import { SingleBar, Presets } from 'cli-progress';
+import { replayTicket } from '../audit/replay.ts';
+import { rebuildProjection, verifyProjections } from '../projections/engine/rebuild.ts';
+import { createRuntime, PROJECTIONS } from '../runtime.ts';
 import { serve } from './serve.ts';
 
 const program = new Command()
@@ -55,7 +59,7 @@ program
     }
   });
 
-const projections = program.command('projections').description('inspect the read models');
+const projections = program.command('projections').description('inspect and rebuild the read models');
 projections
   .command('status')
   .description('show each projection, its version and how far it has read the log')
@@ -65,6 +69,99 @@ projections
       await runtime.projections.start();
       for (const p of await runtime.projections.status()) {
         console.log(`${p.name.padEnd(12)} v${p.version}  at ${positionToString(p.position)}${p.leader ? '' : '  (led by another process)'}`);
+      }
+    } finally {
+      await runtime.close();
+    }
+  });
+
+
+
+projections
+  .command('rebuild')
+  .argument('[names...]', `projections to rebuild (default: all of ${PROJECTIONS.map((p) => p.name).join(', ')})`)
+  .description('rebuild read models from the log beside the live ones, then switch over (the API keeps serving; resumable)')
+  .action(async (names: string[]) => {
+    const chosen = names.length ? PROJECTIONS.filter((p) => names.includes(p.name)) : PROJECTIONS;
+    const unknown = names.filter((n) => !PROJECTIONS.some((p) => p.name === n));
+    if (unknown.length) {
+      console.error(`Unknown projection(s): ${unknown.join(', ')}. Known: ${PROJECTIONS.map((p) => p.name).join(', ')}.`);
+      process.exitCode = 1;
+      return;
+    }
+    const runtime = await createRuntime(readEnv(), { project: false });
+    const bar = new SingleBar({ format: '{projection} [{bar}] {percentage}% | at {position}', hideCursor: true }, Presets.shades_classic);
+    try {
+      for (const projection of chosen) {
+        bar.start(100, 0, { projection: projection.name.padEnd(10), position: '-' });
+        const at = await rebuildProjection(runtime.database.db, runtime.store, projection, (_name, now, target) =>
+          bar.update(target.prepare === 0n ? 100 : Number((now.prepare * 100n) / target.prepare), { position: positionToString(now) }),
+        );
+        bar.update(100, { position: positionToString(at) });
+        bar.stop();
+      }
+      console.log(`rebuilt and switched: ${chosen.map((p) => p.name).join(', ')}`);
+    } finally {
+      bar.stop();
+      await runtime.close();
+    }
+  });
+
+program
+  .command('verify')
+  .description('rebuild every read model into a scratch schema and compare it with the live tables, row by row')
+  .action(async () => {
+    const runtime = await createRuntime(readEnv(), { project: false });
+    try {
+      const differences = await verifyProjections(runtime.database.db, runtime.store, PROJECTIONS);
+      if (differences.length === 0) {
+        console.log(`verified: every read-model table (${PROJECTIONS.flatMap((p) => p.tables).length}) equals a rebuild from the log`);
+        return;
+      }
+      process.exitCode = 1;
+      for (const d of differences) {
+        console.log(`${d.table}: live ${d.liveRows} rows, rebuilt ${d.rebuiltRows}; ${d.onlyLive} only live, ${d.onlyRebuilt} only rebuilt`);
+      }
+    } finally {
+      await runtime.close();
+    }
+  });
+
+program
+  .command('replay')
+  .argument('<ticket_id>', 'the ticket to replay')
+  .option('--at <time>', 'show the ticket as it was at this moment (ISO 8601 or YYYY-MM-DD HH:MM:SS)')
+  .option('--json', 'one JSON object per event')
+  .description("audit replay: the ticket after each of its events, from the log alone")
+  .action(async (id: string, options: { at?: string; json?: boolean }) => {
+    const ticketId = Number(id);
+    const at = options.at ? new Date(options.at.replace(' ', 'T')) : undefined;
+    if (!Number.isSafeInteger(ticketId) || ticketId <= 0 || (at && Number.isNaN(at.getTime()))) {
+      console.error('Give a ticket id (a positive integer) and, with --at, a time such as 2026-11-29T10:00:00Z.');
+      process.exitCode = 1;
+      return;
+    }
+    const runtime = await createRuntime(readEnv(), { project: false });
+    try {
+      const { catalog } = await runtime.commands.catalog.current({ fresh: true });
+      const steps = await replayTicket(runtime.store, catalog, ticketId, { at });
+      if (steps.length === 0) {
+        console.error(at ? `Ticket ${ticketId} did not exist at ${options.at}.` : `Ticket ${ticketId} does not exist.`);
+        process.exitCode = 1;
+        return;
+      }
+      const shown = at ? steps.slice(-1) : steps;
+      for (const step of shown) {
+        if (options.json) {
+          console.log(JSON.stringify(step));
+          continue;
+        }
+        const t = step.ticket;
+        console.log(
+          `#${step.revision} ${step.recordedAt} ${step.type} by ${step.actor}${step.suggestion ? ` "${step.suggestion}"` : ''}\n` +
+            `    state ${t.assignment.stateId} ${t.stateName} | act_state ${t.actStateId} | participant ${t.assignment.participant || '-'}` +
+            `${t.inAddNode ? ` (consulting, for ${t.addNodeMan})` : ''} | fields ${JSON.stringify(t.fields)}`,
+        );
       }
     } finally {
       await runtime.close();

@@ -1,6 +1,8 @@
 // One handle on the PostgreSQL that holds the event log and the read models: either a
 // server (node-pg pool) or the embedded PGlite. Everything above talks kysely; the two
 // things kysely cannot express (LISTEN and a session-scoped advisory lock) live here.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -89,10 +91,36 @@ export function connectPostgres(connectionString: string, options: { schema?: st
   };
 }
 
-export async function openPglite(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): Promise<Database> {
-  const pglite = await PGlite.create(dataDir ? { dataDir, loadDataDir: options.loadDataDir } : { loadDataDir: options.loadDataDir });
-  return wrapPglite(pglite);
+/**
+ * The embedded store in `dataDir`. Two processes on one folder would corrupt it, so the
+ * folder is claimed with a pid file; a claim left by a dead process is taken over.
+ */
+export async function openPglite(dataDir: string): Promise<Database> {
+  await mkdir(dataDir, { recursive: true });
+  const pidFile = join(dataDir, 'flowledger.pid');
+  const holder = Number(await readFile(pidFile, 'utf8').catch(() => '0'));
+  if (holder && holder !== process.pid && isAlive(holder)) {
+    throw new Error(`The embedded store in ${dataDir} is in use by process ${holder}; stop it first (or use DATABASE_URL).`);
+  }
+  await writeFile(pidFile, String(process.pid));
+  const database = wrapPglite(await PGlite.create({ dataDir }));
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await rm(pidFile, { force: true });
+    },
+  };
 }
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 export function wrapPglite(pglite: PGlite): Database {
   const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
