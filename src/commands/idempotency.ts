@@ -1,7 +1,9 @@
 // Idempotency-Key on ticket creation: the first request claims the key in a stream of its
-// own (expected revision "no stream"), so a retry, even a concurrent one, gets the same ticket.
+// own (expected revision "no stream") for the ticket id it reserved. A retry, even a
+// concurrent one, returns that ticket, or finishes creating it when the first request died
+// between the claim and the ticket.
 import { createHash } from 'node:crypto';
-import { DomainError, fail } from '../domain/errors.ts';
+import { fail } from '../domain/errors.ts';
 import { ticketStream } from '../domain/ticket/events.ts';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../eventstore/event-store.ts';
 import type { CreatedTicket, CreateTicketRequest } from './create-ticket.ts';
@@ -38,40 +40,39 @@ const fingerprint = (r: CreateTicketRequest) =>
     ),
   );
 
-async function replay(store: EventStore, request: CreateTicketRequest, claimed: RecordedEvent): Promise<CreatedTicket> {
+function checked(request: CreateTicketRequest, claimed: RecordedEvent): number {
   const claim = claimed.data as Claim;
   if (claim.fingerprint !== fingerprint(request)) {
     fail('idempotency_key_reused', 'This Idempotency-Key was already used for a different request; use a new key for a new ticket.');
   }
-  // The first request may still be writing the ticket it claimed the key for.
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const events = await store.readStream(ticketStream(claim.ticketId));
-    if (events.length > 0) {
-      const last = events[events.length - 1];
-      return { ticketId: claim.ticketId, appended: { nextExpectedRevision: last.revision, position: last.position }, replayed: true };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new DomainError('concurrent_change', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  return claim.ticketId;
 }
 
-/** The ticket an earlier request with this key created, if any. */
-export async function replayIdempotentCreate(store: EventStore, request: CreateTicketRequest): Promise<CreatedTicket | undefined> {
+/** The ticket id an earlier request with this key claimed, if any. */
+export async function claimedTicketId(store: EventStore, request: CreateTicketRequest): Promise<number | undefined> {
   const [claimed] = await store.readStream(keyStream(request));
-  return claimed ? replay(store, request, claimed) : undefined;
+  return claimed ? checked(request, claimed) : undefined;
 }
 
-/** Claims the key for `ticketId`; when another request got there first, its ticket. */
-export async function claimIdempotencyKey(store: EventStore, request: CreateTicketRequest, ticketId: number): Promise<CreatedTicket | undefined> {
+/** Claims the key for `ticketId`; returns the id that holds the key (another request's when it was first). */
+export async function claimIdempotencyKey(store: EventStore, request: CreateTicketRequest, ticketId: number): Promise<number> {
   const claim: Claim = { ticketId, fingerprint: fingerprint(request) };
   try {
     await store.appendToStream(keyStream(request), [{ type: 'IdempotencyKeyClaimed', data: claim, metadata: { actor: request.creator, app: request.app } }], {
       expectedRevision: 'no_stream',
     });
-    return undefined;
+    return ticketId;
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;
     const [claimed] = await store.readStream(keyStream(request));
-    return replay(store, request, claimed);
+    return checked(request, claimed);
   }
+}
+
+/** The ticket as created by an earlier request, or undefined while it does not exist yet. */
+export async function existingTicket(store: EventStore, ticketId: number): Promise<CreatedTicket | undefined> {
+  const events = await store.readStream(ticketStream(ticketId));
+  if (events.length === 0) return undefined;
+  const last = events[events.length - 1];
+  return { ticketId, appended: { nextExpectedRevision: last.revision, position: last.position }, replayed: true };
 }

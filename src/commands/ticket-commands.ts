@@ -1,6 +1,6 @@
 // Runs a command against an existing ticket: loads its stream and what the decision needs
 // (the catalog, the ticket's workflow version, the parent's fields), decides, appends.
-import { workflowVersion } from '../domain/catalog/catalog.ts';
+import { currentWorkflow, workflowVersion } from '../domain/catalog/catalog.ts';
 import { fail } from '../domain/errors.ts';
 import type { TicketCommand } from '../domain/ticket/commands.ts';
 import { decideTicket } from '../domain/ticket/decide-ticket.ts';
@@ -37,6 +37,7 @@ export async function runTicketCommand(
       return decideTicket(command, state, {
         catalog,
         workflow: version.definition,
+        grants: currentWorkflow(catalog, ticket.workflowId)?.definition ?? version.definition,
         now: deps.clock(),
         random: deps.random(),
         parentFields: parent?.state.status === 'open' ? parent.state.ticket.fields : {},

@@ -38,7 +38,8 @@ const VARIABLE_PARTICIPANTS = new Set(['creator', 'creator_tl']);
 // ---------------------------------------------------------------------------------------
 // Shape
 
-const id = z.number().int().positive();
+// Ids are PostgreSQL integers in the read models.
+const id = z.number().int().positive().max(2_147_483_647);
 const nonEmpty = z.string().min(1);
 const jsonMap = z.record(z.string(), z.unknown());
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
@@ -89,7 +90,7 @@ const stateBase = {
   id,
   name: nonEmpty,
   type_id: stateTypeId.default(StateType.normal),
-  order_id: z.number().int().default(0),
+  order_id: z.number().int().min(-2_147_483_648).max(2_147_483_647).default(0),
   is_hidden: z.boolean().default(false),
   enable_retreat: z.boolean().default(false),
   remember_last_man_enable: z.boolean().default(false),
@@ -129,7 +130,7 @@ const transitionSchema = z.strictObject({
   id,
   name: nonEmpty,
   source_state_id: id,
-  destination_state_id: z.number().int().nonnegative().default(0),
+  destination_state_id: z.number().int().nonnegative().max(2_147_483_647).default(0),
   transition_type_id: z.literal([1, 2], { error: 'must be 1 (normal) or 2 (timer)' }).default(1),
   timer: z.number().int().nonnegative().default(0),
   attribute_type_id: z.literal([1, 2, 3], { error: 'must be 1 (agree), 2 (reject) or 3 (other)' }).default(1),
@@ -146,7 +147,7 @@ const customFieldSchema = z.strictObject({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must start with a letter or "_" and hold only letters, digits and "_"'),
   field_name: nonEmpty,
   field_type_id: z.literal(FIELD_TYPE_IDS, { error: `must be one of ${FIELD_TYPE_IDS.join(', ')}` }),
-  order_id: z.number().int().default(0),
+  order_id: z.number().int().min(-2_147_483_648).max(2_147_483_647).default(0),
   // Stored as text like loonflow's char column; YAML authors write `default_value: 0`.
   default_value: z
     .preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), z.string().nullable())
@@ -218,7 +219,7 @@ const userSchema = z
 const deptSchema = z.strictObject({
   id,
   name: nonEmpty,
-  parent_dept_id: z.number().int().nonnegative().default(0),
+  parent_dept_id: z.number().int().nonnegative().max(2_147_483_647).default(0),
   leader: z.string().default(''),
   approvers: nameList.default([]),
   label: jsonMap.default({}),

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { CommandDeps } from '../commands/create-ticket.ts';
 import type { LogPosition } from '../eventstore/event-store.ts';
 import type { ReadModels } from '../projections/read-models.ts';
 import { DomainError } from '../domain/errors.ts';
 import { registerAuth } from './auth.ts';
-import { registerErrorHandling } from './errors.ts';
+import { failureBody, registerErrorHandling } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { configRoutes } from './routes/config.ts';
 import { ticketActionRoutes } from './routes/ticket-actions.ts';
@@ -33,15 +33,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 2 * 1024 * 1024,
+    // A malformed URL never reaches a route: answer it in the envelope too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as FastifyReply).status(status).send(failureBody('invalid_request', 'The URL is malformed or too long; check the path and its encoding.'));
+    },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
-  // PostgreSQL text and jsonb cannot hold NUL: refuse it at the door instead of failing in SQL.
+  // PostgreSQL text and jsonb hold neither NUL nor half a surrogate pair: refuse them at the
+  // door instead of failing in SQL.
   app.addHook('preHandler', async (request) => {
-    const where = nulAt(request.query, 'query') ?? nulAt(request.params, 'path') ?? nulAt(request.body, 'body');
-    if (where) throw new DomainError('invalid_request', `${where} must not contain NUL characters (\\u0000).`);
+    const where = unstorableAt(request.query, 'query') ?? unstorableAt(request.params, 'path') ?? unstorableAt(request.body, 'body');
+    if (where) throw new DomainError('invalid_request', `${where} must be valid text without NUL characters (\\u0000) or lone surrogates.`);
   });
   registerAuth(app, { catalog: deps.commands.catalog, signatureTtlSeconds: deps.signatureTtlSeconds, clock: deps.commands.clock });
   await app.register(ticketRoutes, { prefix: '/api/v1.0', deps });
@@ -56,13 +62,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 export const ok = (data: unknown, msg = '') => ({ code: 0, msg, data });
 
-/** Where the first NUL character is, e.g. `query.title`; undefined when there is none. */
-function nulAt(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Where the first text PostgreSQL cannot store is, e.g. `query.title`; undefined when there is none. */
+function unstorableAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
   if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
-      if (key.includes('\u0000')) return `${path} (a key)`;
-      const found = nulAt(inner, `${path}.${key}`);
+      if (UNSTORABLE.test(key)) return `${path} (a key)`;
+      const found = unstorableAt(inner, `${path}.${key}`);
       if (found) return found;
     }
   }

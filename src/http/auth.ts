@@ -36,7 +36,8 @@ export interface AuthOptions {
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('caller', null as unknown as Caller);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // The matched route, not the raw URL: /%61pi/... decodes to an API route too.
+    if (!request.routeOptions.url?.startsWith('/api/')) return;
     const appname = header(request, 'appname');
     const timestamp = header(request, 'timestamp');
     const signature = header(request, 'signature');

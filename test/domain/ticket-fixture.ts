@@ -41,7 +41,8 @@ export function decide(command: TicketCommand, catalogEvents: CatalogEvent[], ti
   const catalog = catalogOf(catalogEvents);
   const state = fold(ticketEvents);
   const version = state.status === 'open' ? workflowVersion(catalog, state.ticket.workflowId, state.ticket.workflowVersion) : undefined;
-  return decideTicket(command, state, { catalog, workflow: (version ?? purchaseV1).definition, now: NOW, random: 0, parentFields: {} });
+  const workflow = (version ?? purchaseV1).definition;
+  return decideTicket(command, state, { catalog, workflow, grants: workflow, now: NOW, random: 0, parentFields: {} });
 }
 
 export const spec = {

@@ -1,6 +1,6 @@
 // The catalog: workflows (every published version) and the directory, folded from the
 // `config` stream. Commands decide against it; it is plain data.
-import type { App, Dept, Notice, Role, User } from '../directory.ts';
+import { UserType, type App, type Dept, type Notice, type Role, type User } from '../directory.ts';
 import type { WorkflowVersion } from '../workflow.ts';
 import type { CatalogEvent } from './events.ts';
 
@@ -85,11 +85,14 @@ export const deptMembers = (catalog: Catalog, deptIds: number[]): string[] => {
   return [...catalog.users.values()].filter((u) => u.dept_ids.some((d) => depts.has(d))).map((u) => u.username);
 };
 
-export const isSuperAdmin = (catalog: Catalog, username: string): boolean => catalog.users.get(username)?.type_id === 2;
+export const isSuperAdmin = (catalog: Catalog, username: string): boolean => catalog.users.get(username)?.type_id === UserType.superAdmin;
 
-/** Contract Q15: a ticket admin is a super admin or an admin of that workflow. */
-export const isWorkflowAdmin = (catalog: Catalog, username: string, workflow: { admins: string[] }): boolean =>
-  isSuperAdmin(catalog, username) || workflow.admins.includes(username);
+/** The facts permissions depend on, from the directory. */
+export const viewerOf = (catalog: Catalog, username: string) => ({
+  username,
+  superAdmin: isSuperAdmin(catalog, username),
+  deptIds: deptWithAncestors(catalog, catalog.users.get(username)?.dept_ids ?? []),
+});
 
 export const appMayUseWorkflow = (app: App, workflowId: number): boolean =>
   app.workflow_ids === 'all' || app.workflow_ids.includes(workflowId);

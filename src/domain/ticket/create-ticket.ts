@@ -101,7 +101,8 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
   const assignment = resolveAssignment(destination, {
     catalog,
     creator: command.creator,
-    fields: command.values,
+    // Only what the creator may write names a "ticket field" participant (type 7).
+    fields: collected.values,
     parentFields: command.parentFields,
     random: command.random,
   });

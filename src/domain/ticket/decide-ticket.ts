@@ -1,6 +1,6 @@
 // Every action on an existing ticket (behaviour §3.5–§3.20, contract §5): pure decisions
 // from the command, the ticket's events and the workflow version it was created with.
-import { appMayUseWorkflow, type Catalog } from '../catalog/catalog.ts';
+import { appMayUseWorkflow, viewerOf, type Catalog } from '../catalog/catalog.ts';
 import { fail } from '../errors.ts';
 import { checkRequiredFields, collectFieldValues, stateFieldRules, type FieldValue } from '../fields.ts';
 import {
@@ -20,12 +20,14 @@ import { ENGINE, type TicketCommand } from './commands.ts';
 import { checkSuggestion, destinationOf } from './create-ticket.ts';
 import { actStateAfterForcing, actStateAfterTransition, enterState, type EntryContext } from './entering-states.ts';
 import type { Actor, Assignment, FieldChanges, TicketEvent } from './events.ts';
-import { canView, handlePermission, isTicketAdmin } from './permissions.ts';
+import { canView, handlePermission, isTicketAdmin, type WorkflowGrants } from './permissions.ts';
 import { ActState, type Ticket, type TicketState } from './ticket.ts';
 
 export interface TicketContext extends EntryContext {
-  /** The workflow version the ticket was created with. */
+  /** The workflow version the ticket was created with: its states, transitions and fields. */
   workflow: WorkflowDefinition;
+  /** Who administers and may view the workflow, from its current version. */
+  grants: WorkflowGrants;
   now: Date;
 }
 
@@ -51,7 +53,7 @@ function assertAssignee(ticket: Ticket, wf: WorkflowDefinition, actor: Actor) {
 }
 
 function assertTicketAdmin(ticket: Ticket, ctx: TicketContext, actor: Actor, action: string) {
-  if (!isTicketAdmin(ctx.catalog, actor.username, ctx.workflow)) {
+  if (!isTicketAdmin(viewerOf(ctx.catalog, actor.username), ctx.grants)) {
     fail('not_permitted', `Only a super admin or an admin of workflow ${ctx.workflow.id} may ${action} ticket ${ticket.id}.`);
   }
 }
@@ -294,7 +296,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
     case 'ChangeFields': {
       const keys = Object.keys(command.values);
       if (keys.length === 0) fail('invalid_request', 'Send at least one field to change, as {"field_key": value}.');
-      const admin = isTicketAdmin(ctx.catalog, command.actor.username, wf);
+      const admin = isTicketAdmin(viewerOf(ctx.catalog, command.actor.username), ctx.grants);
       if (!admin && !handlePermission(wf, ticket, command.actor.username).permission) {
         fail('not_permitted', `Only a current participant or an admin of workflow ${wf.id} may change the fields of ticket ${ticket.id}.`);
       }
@@ -314,8 +316,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
     case 'CommentTicket': {
       if (command.suggestion.trim() === '') fail('invalid_request', 'suggestion must be a non-empty comment.');
       checkSuggestion(command.suggestion);
-      const superAdmin = ctx.catalog.users.get(command.actor.username)?.type_id === 2;
-      if (!canView(wf, ticket, command.actor.username, superAdmin)) {
+      if (!canView(ctx.grants, wf, ticket, viewerOf(ctx.catalog, command.actor.username))) {
         fail('not_permitted', `User "${command.actor.username}" may not see ticket ${ticket.id}, so may not comment on it.`);
       }
       return [{ type: 'TicketCommented', data: { ...base, suggestion: command.suggestion, stateId: current.id } }];
@@ -327,7 +328,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
         fail('wrong_state', `Ticket ${ticket.id} has already ended.`);
       }
       const creatorAtStart = command.actor.username === ticket.creator && current.type_id === StateType.start;
-      if (!creatorAtStart && !isTicketAdmin(ctx.catalog, command.actor.username, wf)) {
+      if (!creatorAtStart && !isTicketAdmin(viewerOf(ctx.catalog, command.actor.username), ctx.grants)) {
         fail('not_permitted', `Only the creator (while the ticket is at its start state) or an admin of workflow ${wf.id} may close ticket ${ticket.id}.`);
       }
       const end = endStateOf(wf) ?? fail('state_not_found', `Workflow ${wf.id} has no end state to close into.`);

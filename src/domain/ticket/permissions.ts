@@ -1,5 +1,4 @@
 // Who may do what with a ticket (behaviour §2.2, §5.4, with contract.md's fixes).
-import { isSuperAdmin, type Catalog } from '../catalog/catalog.ts';
 import { ParticipantType, transitionsFrom, type WorkflowDefinition } from '../workflow.ts';
 import type { Assignment } from './events.ts';
 
@@ -27,22 +26,34 @@ export function handlePermission(
   return { permission: true, needAccept: !allMode && names.length > 1 && state?.distribute_type_id === 1, inAddNode: ticket.inAddNode };
 }
 
-/** Contract Q15: a ticket admin is a super admin or an admin of the ticket's workflow. */
-export const isTicketAdmin = (catalog: Catalog, username: string, workflow: WorkflowDefinition): boolean =>
-  isSuperAdmin(catalog, username) || workflow.admins.includes(username);
+/** What a workflow grants, taken from its CURRENT version: revoking an admin must take effect on old tickets too. */
+export type WorkflowGrants = Pick<WorkflowDefinition, 'view_permission_check' | 'admins' | 'view_persons' | 'view_depts' | 'interveners'>;
 
-/** May this user see the ticket (behaviour §3.3; workflow admins too, Q15)? */
+/** The facts about a user that permissions depend on. */
+export interface Viewer {
+  username: string;
+  superAdmin: boolean;
+  /** The user's depts and every dept above them. */
+  deptIds: ReadonlySet<number>;
+}
+
+/** Contract Q15: a ticket admin is a super admin or an admin of the ticket's workflow. */
+export const isTicketAdmin = (viewer: Viewer, grants: WorkflowGrants): boolean => viewer.superAdmin || grants.admins.includes(viewer.username);
+
+/** May the user see every ticket of the workflow: no view check, or an admin, a viewer (person or dept) or an intervener? */
+export const mayViewAll = (grants: WorkflowGrants, viewer: Viewer): boolean =>
+  !grants.view_permission_check ||
+  isTicketAdmin(viewer, grants) ||
+  grants.view_persons.includes(viewer.username) ||
+  grants.view_depts.some((d) => viewer.deptIds.has(d)) ||
+  grants.interveners.includes(viewer.username);
+
+/** May this user see the ticket (behaviour §3.3, with the workflow's grants and Q15)? */
 export function canView(
+  grants: WorkflowGrants,
   workflow: WorkflowDefinition,
   ticket: { assignment: Assignment; inAddNode: boolean; relation: string[] },
-  username: string,
-  superAdmin: boolean,
+  viewer: Viewer,
 ): boolean {
-  return (
-    !workflow.view_permission_check ||
-    superAdmin ||
-    workflow.admins.includes(username) ||
-    ticket.relation.includes(username) ||
-    handlePermission(workflow, ticket, username).permission
-  );
+  return mayViewAll(grants, viewer) || ticket.relation.includes(viewer.username) || handlePermission(workflow, ticket, viewer.username).permission;
 }

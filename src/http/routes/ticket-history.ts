@@ -12,18 +12,13 @@ import { ticketFlowLogs, ticketFlowSteps, ticketParticipants, ticketStates } fro
 import { loadTicketView } from '../../projections/tickets/views.ts';
 import { ok, type AppDeps } from '../app.ts';
 import { requireUsername } from '../auth.ts';
-import { id, idParams, paging, parseWith } from '../params.ts';
+import { id, idParams, paging, parseWith, queryFlag } from '../params.ts';
 import { appWorkflowIds, assertAppMayUse } from '../scope.ts';
-
-/** "1"/"0" as ticket.rst documents, plus "true"/"false" (contract §3). */
-const flag = z
-  .enum(['1', '0', 'true', 'false'], { error: 'must be "1" or "0"' })
-  .transform((v) => v === '1' || v === 'true');
 
 const flowLogQuery = z.object({
   ...paging(10),
-  ticket_data: flag.default(false),
-  desc: flag.default(true),
+  ticket_data: queryFlag.default(false),
+  desc: queryFlag.default(true),
 });
 
 /** At most this many ids per batch lookup: a page of the caller's own list, not a dump. */

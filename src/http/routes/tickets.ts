@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createTicket } from '../../commands/create-ticket.ts';
 import { fail } from '../../domain/errors.ts';
-import { deptWithAncestors } from '../../domain/catalog/catalog.ts';
+import { viewerOf } from '../../domain/catalog/catalog.ts';
+import { mayViewAll } from '../../domain/ticket/permissions.ts';
 import { LIST_CATEGORIES } from '../../projections/tickets/queries.ts';
 import { loadTicketView, ticketDetail, ticketListPage, ticketTransitions } from '../../projections/tickets/views.ts';
 import { ok, type AppDeps } from '../app.ts';
 import { requireUsername, type Caller } from '../auth.ts';
-import { id, idList, idParams, intLike, paging, parseWith, suggestion } from '../params.ts';
+import { id, idList, idOrZero, idParams, paging, parseWith, queryFlag, suggestion } from '../params.ts';
 import { appWorkflowIds, assertAppMayUse, intersect } from '../scope.ts';
 
 const createBody = z
@@ -15,8 +16,8 @@ const createBody = z
     workflow_id: id,
     transition_id: id,
     suggestion,
-    parent_ticket_id: intLike.default(0),
-    parent_ticket_state_id: intLike.default(0),
+    parent_ticket_id: idOrZero.default(0),
+    parent_ticket_state_id: idOrZero.default(0),
   })
   .passthrough();
 
@@ -45,28 +46,33 @@ const listQuery = z.object({
   workflow_ids: idList.optional(),
   state_ids: idList.optional(),
   ticket_ids: idList.optional(),
-  act_state_id: z.coerce.number({ error: 'must be an integer from 0 to 5' }).int().min(0).max(5).optional(),
+  act_state_id: z.enum(['0', '1', '2', '3', '4', '5'], { error: 'must be an integer from 0 to 5' }).transform(Number).optional(),
   creator: z.string().optional(),
-  parent_ticket_id: z.coerce.number({ error: 'must be an integer' }).int().min(0).optional(),
-  parent_ticket_state_id: z.coerce.number({ error: 'must be an integer' }).int().min(0).optional(),
-  reverse: z.enum(['0', '1'], { error: 'must be "0" or "1"' }).default('1'),
+  parent_ticket_id: idOrZero.optional(),
+  parent_ticket_state_id: idOrZero.optional(),
+  reverse: queryFlag.default(true),
   ...paging(10),
 });
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-/** Workflows a list category restricts to: view and intervene come from the workflows' grants. */
+/**
+ * Workflows a list category restricts to. `all` holds only workflows whose every ticket the
+ * user may see (no view check, or an admin, viewer or intervener of it), so that the list
+ * never shows what the detail would refuse; view and intervene come from the grants.
+ */
 function categoryWorkflows(caller: Caller, username: string, category: string): number[] | null {
-  if (category !== 'view' && category !== 'intervene') return null;
-  const user = caller.catalog.users.get(username);
-  const myDepts = deptWithAncestors(caller.catalog, user?.dept_ids ?? []);
+  if (category !== 'all' && category !== 'view' && category !== 'intervene') return null;
+  const viewer = viewerOf(caller.catalog, username);
   const ids: number[] = [];
   for (const [wid, versions] of caller.catalog.workflows) {
     const wf = versions[versions.length - 1].definition;
     const granted =
-      category === 'view'
-        ? wf.view_persons.includes(username) || wf.view_depts.some((d) => myDepts.has(d))
-        : wf.interveners.includes(username);
+      category === 'all'
+        ? mayViewAll(wf, viewer)
+        : category === 'view'
+          ? wf.view_persons.includes(username) || wf.view_depts.some((d) => viewer.deptIds.has(d))
+          : wf.interveners.includes(username);
     if (granted) ids.push(wid);
   }
   return ids;
@@ -97,7 +103,7 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
       creator: q.creator,
       parentTicketId: q.parent_ticket_id,
       parentTicketStateId: q.parent_ticket_state_id,
-      reverse: q.reverse === '1',
+      reverse: q.reverse,
       page: q.page,
       perPage: q.per_page,
     });

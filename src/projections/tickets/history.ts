@@ -10,9 +10,7 @@
 // view permission must not leak them through a side door.
 import type { Kysely } from 'kysely';
 import { fail } from '../../domain/errors.ts';
-import { UserType } from '../../domain/directory.ts';
 import { assigneesOf } from '../../domain/ticket/participants.ts';
-import { canView } from '../../domain/ticket/permissions.ts';
 import { ParticipantType, stateById, transitionById, type WorkflowDefinition } from '../../domain/workflow.ts';
 import { usersByName } from '../directory/queries.ts';
 import type { UserTable } from '../directory/tables.ts';
@@ -20,7 +18,7 @@ import { formatTimestamp } from '../format.ts';
 import type { ReadModels } from '../read-models.ts';
 import { InterveneType } from './projection.ts';
 import type { TicketFlowLogTable } from './tables.ts';
-import type { TicketInView } from './views.ts';
+import { assertMayView, type TicketInView } from './views.ts';
 
 /** The `transition_name` a log without a transition shows, by intervene type (behaviour §4.1). */
 export const SYNTHETIC_TRANSITION_NAMES: Record<number, string> = {
@@ -88,22 +86,6 @@ const namesIn = (rows: LogRow[], caller: string) => [
   ...rows.filter((r) => r.participant_type_id === ParticipantType.person).map((r) => r.participant),
 ];
 
-function assertMayView({ ticket, workflow }: TicketInView, username: string, users: ReadonlyMap<string, UserTable>): void {
-  const asTicket = {
-    assignment: {
-      stateId: ticket.state_id,
-      participantTypeId: ticket.participant_type_id,
-      participant: ticket.participant,
-      multiAllPerson: ticket.multi_all_person,
-    },
-    inAddNode: ticket.in_add_node,
-    relation: ticket.relation.split(','),
-  };
-  if (!canView(workflow, asTicket, username, users.get(username)?.type_id === UserType.superAdmin)) {
-    fail('not_permitted', `User "${username}" is not related to ticket ${ticket.id}, and workflow ${workflow.id} checks view permission.`);
-  }
-}
-
 function transitionOf(workflow: WorkflowDefinition, log: LogRow) {
   if (log.transition_id !== 0) {
     const t = transitionById(workflow, log.transition_id);
@@ -166,7 +148,7 @@ function logItem(workflow: WorkflowDefinition, log: LogRow, users: ReadonlyMap<s
 export async function ticketFlowLogs(db: Kysely<ReadModels>, view: TicketInView, username: string, q: FlowLogQuery) {
   const { total, rows } = await flowLogPage(db, view.ticket.id, q);
   const users = await usersByName(db, namesIn(rows, username));
-  assertMayView(view, username, users);
+  await assertMayView(db, view, username);
   const value = rows.map((log) => ({
     ...logItem(view.workflow, log, users),
     ...(q.withTicketData ? { ticket_data: renderTicketData(view.workflow, log.ticket_data ?? {}) } : {}),
@@ -181,7 +163,7 @@ export async function ticketFlowLogs(db: Kysely<ReadModels>, view: TicketInView,
 export async function ticketFlowSteps(db: Kysely<ReadModels>, view: TicketInView, username: string) {
   const logs = await allFlowLogs(db, view.ticket.id);
   const users = await usersByName(db, namesIn(logs, username));
-  assertMayView(view, username, users);
+  await assertMayView(db, view, username);
   const { ticket, workflow } = view;
   const byState = new Map<number, LogRow[]>();
   for (const log of logs) {
@@ -211,7 +193,7 @@ export async function ticketParticipants(db: Kysely<ReadModels>, view: TicketInV
   // and 2 are the only ones naming people; scripts, hooks and external assignees name none.
   const names = assigneesOf({ participantTypeId: ticket.participant_type_id, participant: ticket.participant });
   const users = await usersByName(db, [...names, username]);
-  assertMayView(view, username, users);
+  await assertMayView(db, view, username);
   return {
     participant_username_list: names,
     participant_info_list: names

@@ -2,14 +2,13 @@
 // fixed number of queries: rows first, then the people and depts they mention, in bulk.
 import type { Kysely } from 'kysely';
 import { fail } from '../../domain/errors.ts';
-import { UserType } from '../../domain/directory.ts';
-import { canView, handlePermission } from '../../domain/ticket/permissions.ts';
+import { canView, handlePermission, type WorkflowGrants } from '../../domain/ticket/permissions.ts';
 import { StateType, stateById, transitionsFrom, type WorkflowDefinition } from '../../domain/workflow.ts';
-import { deptsWithParents, usersByName } from '../directory/queries.ts';
+import { deptsWithParents, usersByName, viewerFacts } from '../directory/queries.ts';
 import { creatorDetail, creatorSummary, participantInfo } from '../directory/views.ts';
 import { formatTimestamp } from '../format.ts';
 import type { ReadModels } from '../read-models.ts';
-import { workflowDefinition } from '../workflows/queries.ts';
+import { currentWorkflowRow, workflowVersionRow } from '../workflows/queries.ts';
 import { builtinField, byOrderId, customField, stateRow, transitionButton } from '../workflows/views.ts';
 import { listTickets, ticketById, type TicketListFilter, type TicketListRow } from './queries.ts';
 import type { TicketTable } from './tables.ts';
@@ -65,16 +64,29 @@ export async function ticketListPage(db: Kysely<ReadModels>, filter: TicketListF
 
 export interface TicketInView {
   ticket: TicketTable;
+  /** The workflow version the ticket was created with, and when it was published. */
   workflow: WorkflowDefinition;
+  publishedAt: Date;
+  /** Admins and viewers come from the workflow's current version. */
+  grants: WorkflowGrants;
 }
 
 /** The ticket and the workflow version it was created with; 404 when either is unknown. */
 export async function loadTicketView(db: Kysely<ReadModels>, ticketId: number): Promise<TicketInView> {
   const ticket = (await ticketById(db, ticketId)) ?? fail('ticket_not_found', `Ticket ${ticketId} does not exist.`);
-  const workflow =
-    (await workflowDefinition(db, ticket.workflow_id, ticket.workflow_version)) ??
+  const version =
+    (await workflowVersionRow(db, ticket.workflow_id, ticket.workflow_version)) ??
     fail('workflow_not_found', `Workflow ${ticket.workflow_id} version ${ticket.workflow_version} of ticket ${ticketId} is unknown.`);
-  return { ticket, workflow };
+  const current = await currentWorkflowRow(db, ticket.workflow_id);
+  return { ticket, workflow: version.definition, publishedAt: version.published_at, grants: current?.definition ?? version.definition };
+}
+
+/** 403 unless the user may see the ticket (the same rule for the detail and its history). */
+export async function assertMayView(db: Kysely<ReadModels>, { ticket, workflow, grants }: TicketInView, username: string): Promise<void> {
+  const asTicket = { ...assignmentOf(ticket), relation: ticket.relation.split(',') };
+  if (!canView(grants, workflow, asTicket, await viewerFacts(db, username))) {
+    fail('not_permitted', `User "${username}" may not view ticket ${ticket.id}: not related to it, and workflow ${workflow.id} checks view permission.`);
+  }
 }
 
 const assignmentOf = (t: TicketTable) => ({
@@ -87,15 +99,13 @@ const assignmentOf = (t: TicketTable) => ({
   inAddNode: t.in_add_node,
 });
 
-export async function ticketDetail(db: Kysely<ReadModels>, { ticket, workflow }: TicketInView, username: string) {
-  const users = await usersByName(db, [...namesIn(ticket), username]);
+export async function ticketDetail(db: Kysely<ReadModels>, view: TicketInView, username: string) {
+  const { ticket, workflow } = view;
+  await assertMayView(db, view, username);
+  const users = await usersByName(db, namesIn(ticket));
   const depts = await deptsWithParents(db, users.get(ticket.creator)?.dept_ids ?? []);
   const state = stateById(workflow, ticket.state_id);
-  const asTicket = { ...assignmentOf(ticket), relation: ticket.relation.split(',') };
-  const canHandle = handlePermission(workflow, asTicket, username).permission;
-  if (!canView(workflow, asTicket, username, users.get(username)?.type_id === UserType.superAdmin)) {
-    fail('not_permitted', `User "${username}" is not related to ticket ${ticket.id}, and workflow ${workflow.id} checks view permission.`);
-  }
+  const canHandle = handlePermission(workflow, assignmentOf(ticket), username).permission;
 
   const participant = participantInfo(ticket, users);
   const builtinValues: Record<string, unknown> = {
@@ -118,7 +128,8 @@ export async function ticketDetail(db: Kysely<ReadModels>, { ticket, workflow }:
       .map((k) => builtinField(k, builtinValues[k], shown[k])),
     ...workflow.custom_fields.filter((f) => f.field_key in shown).map((f) => customField(f, ticket.fields[f.field_key] ?? null, shown[f.field_key])),
   ]);
-  const audit = { creator: '', gmt_created: formatTimestamp(ticket.gmt_created), gmt_modified: formatTimestamp(ticket.gmt_modified) };
+  const published = formatTimestamp(view.publishedAt);
+  const audit = { creator: '', gmt_created: published, gmt_modified: published };
   const stateInfo = state
     ? { ...stateRow(workflow, state, audit), state_field_str: state.state_field }
     : { id: ticket.state_id, name: '--状态已被删除--' };

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { WorkflowDefinition } from '../../domain/workflow.ts';
 import type { ReadModels } from '../read-models.ts';
 
 export interface WorkflowPageFilter {
@@ -28,12 +27,11 @@ export async function currentWorkflowRow(db: Kysely<ReadModels>, id: number) {
   return db.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function workflowDefinition(db: Kysely<ReadModels>, id: number, version: number): Promise<WorkflowDefinition | undefined> {
-  const row = await db
+export async function workflowVersionRow(db: Kysely<ReadModels>, id: number, version: number) {
+  return db
     .selectFrom('workflow_versions')
-    .select('definition')
+    .select(['definition', 'published_at'])
     .where('workflow_id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
-  return row?.definition;
 }
