@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 import type { CatalogDocument } from '../domain/catalog/apply-config.ts';
-import type { App, Dept, Notice, Role, User } from '../domain/directory.ts';
+import { conditionFieldKeys, parseCondition } from '../domain/conditions/index.ts';
+import { ENGINE_USERNAMES, type App, type Dept, type Notice, type Role, type User } from '../domain/directory.ts';
+import { NON_FIELD_KEYS, stateFieldRules } from '../domain/fields.ts';
+import { CONDITION_BASE_KEYS } from '../domain/ticket/decide-ticket.ts';
 import { ParticipantType, StateType, type WorkflowDefinition } from '../domain/workflow.ts';
 
 /** The document is the catalog's own shape: what the domain applies. */
@@ -31,8 +34,6 @@ export const BUILT_IN_FIELD_KEYS: ReadonlySet<string> = new Set([
   'participant', 'workflow_id', 'act_state_id', 'script_run_last_result',
 ]);
 
-/** Engine actors (behaviour §1.9); a directory user with these names could act as the engine. */
-const RESERVED_USERNAMES = new Set(['loonrobot', 'hook']);
 const VARIABLE_PARTICIPANTS = new Set(['creator', 'creator_tl']);
 
 // ---------------------------------------------------------------------------------------
@@ -408,7 +409,7 @@ function crossCheck(doc: ParsedSections, known: KnownIds): string[] {
   }
 
   for (const [u, i] of users) {
-    if (RESERVED_USERNAMES.has(u.username))
+    if (ENGINE_USERNAMES.has(u.username))
       report(['users', i, 'username'], `"${u.username}" is reserved for the engine's own actions`);
     if (checkDepts)
       u.dept_ids.forEach((d, j) => {
@@ -454,6 +455,8 @@ function crossCheck(doc: ParsedSections, known: KnownIds): string[] {
     wf.custom_fields.forEach((f, j) => {
       if (BUILT_IN_FIELD_KEYS.has(f.field_key))
         report(at('custom_fields', j, 'field_key'), `"${f.field_key}" is a built-in ticket field and cannot be a custom field key`);
+      if (NON_FIELD_KEYS.has(f.field_key))
+        report(at('custom_fields', j, 'field_key'), `"${f.field_key}" is a request parameter, so it can never carry a field value; choose another key`);
       if (CHOICE_FIELD_TYPE_IDS.includes(f.field_type_id) && Object.keys(f.field_choice).length === 0)
         report(at('custom_fields', j, 'field_choice'), `field type ${f.field_type_id} needs at least one choice`);
     });
@@ -472,9 +475,12 @@ function crossCheck(doc: ParsedSections, known: KnownIds): string[] {
     });
 
     wf.states.forEach((s, j) => {
-      for (const k of Object.keys(s.state_field))
+      for (const [k, attribute] of Object.entries(s.state_field)) {
         if (!isFieldKey(k))
           report(at('states', j, 'state_field', k), `"${k}" is neither a custom field of workflow ${wf.id} nor a built-in ticket field`);
+        else if (!fieldKeys.has(k) && k !== 'title' && attribute !== 1)
+          report(at('states', j, 'state_field', k), `"${k}" is a built-in ticket field that no request can write; make it 1 (read-only)`);
+      }
       if (typeof s.participant !== 'string') return;
       const path = at('states', j, 'participant');
       const text = s.participant;
@@ -512,7 +518,23 @@ function crossCheck(doc: ParsedSections, known: KnownIds): string[] {
       if (t.destination_state_id !== 0) stateRef(at('transitions', j, 'destination_state_id'), t.destination_state_id);
       else if (t.condition_expression.length === 0)
         report(at('transitions', j, 'destination_state_id'), 'is 0 and there is no condition_expression, so the transition leads nowhere');
-      t.condition_expression.forEach((c, k) => stateRef(at('transitions', j, 'condition_expression', k, 'target_state_id'), c.target_state_id));
+      // What a condition may name: on create the start state's writable fields, later every field and the ticket's columns.
+      const source = wf.states.find((s) => s.id === t.source_state_id);
+      const nameable =
+        source?.type_id === StateType.start
+          ? new Set(stateFieldRules(source).writable)
+          : new Set<string>([...fieldKeys, ...CONDITION_BASE_KEYS]);
+      t.condition_expression.forEach((c, k) => {
+        const path = at('transitions', j, 'condition_expression', k);
+        stateRef([...path, 'target_state_id'], c.target_state_id);
+        try {
+          parseCondition(c.expression);
+          for (const key of conditionFieldKeys(c.expression))
+            if (!nameable.has(key)) report([...path, 'expression'], `refers to {${key}}, which this transition's requests never carry (fields: ${[...nameable].join(', ') || 'none'})`);
+        } catch (error) {
+          report([...path, 'expression'], (error as Error).message);
+        }
+      });
     });
 
     if (complete('notices'))

@@ -40,20 +40,36 @@ export function connectPostgres(connectionString: string, options: { schema?: st
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
   };
   const pool = new pg.Pool({ ...base, max: options.max ?? 10 });
+  // An idle client dropped by the server must not take the process down; the pool replaces it.
+  pool.on('error', () => undefined);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   // One dedicated session per process for LISTEN and for leases; its queries run one at a time.
   let control: Promise<pg.Client> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const listeners = new Map<string, Set<() => void>>();
-  const controlClient = () =>
-    (control ??= (async () => {
+  // A lost control session loses its LISTENs and leases: the next call opens a new one and
+  // listens again. A second leader meanwhile is harmless: batches lock the checkpoint row.
+  const controlClient = (): Promise<pg.Client> => {
+    if (control) return control;
+    const opening = (async () => {
       const client = new pg.Client(base);
       client.on('notification', (n) => listeners.get(n.channel)?.forEach((fn) => fn()));
-      client.on('error', () => undefined);
+      const lost = () => {
+        if (control === opening) control = undefined;
+      };
+      client.on('error', lost);
+      client.on('end', lost);
       await client.connect();
+      for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       return client;
-    })());
-  const onControl = <T>(text: string, params: unknown[] = []): Promise<pg.QueryResult<any>> => {
+    })();
+    control = opening;
+    opening.catch(() => {
+      if (control === opening) control = undefined;
+    });
+    return opening;
+  };
+  const onControl = (text: string, params: unknown[] = []): Promise<pg.QueryResult<any>> => {
     const next = queue.then(async () => (await controlClient()).query(text, params));
     queue = next.catch(() => undefined);
     return next;

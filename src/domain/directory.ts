@@ -2,6 +2,9 @@
 
 export const UserType = { user: 0, workflowAdmin: 1, superAdmin: 2 } as const;
 
+/** The engine's own names (timers, hooks, sub-tickets): no person may use them. */
+export const ENGINE_USERNAMES: ReadonlySet<string> = new Set(['loonrobot', 'hook']);
+
 export interface User {
   username: string;
   alias: string;

@@ -21,11 +21,11 @@ export type ErrorCode =
   | 'revision_mismatch'
   | 'required_fields_missing'
   | 'condition_field_missing'
+  | 'condition_failed'
   | 'no_participant'
   | 'creation_limited'
   | 'idempotency_key_reused'
   | 'config_invalid'
-  | 'rate_limited'
   | 'read_model_lagging'
   | 'internal_error';
 

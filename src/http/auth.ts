@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogStore } from '../commands/catalog-store.ts';
 import type { Catalog } from '../domain/catalog/catalog.ts';
-import type { App } from '../domain/directory.ts';
+import { ENGINE_USERNAMES, type App } from '../domain/directory.ts';
 import { DomainError, fail } from '../domain/errors.ts';
 
 export interface Caller {
@@ -61,12 +61,11 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   });
 }
 
-// The engine's own names: a caller claiming them would bypass every participant check.
-const RESERVED_USERNAMES = new Set(['loonrobot', 'hook']);
 
 export function requireUsername(request: FastifyRequest): string {
   const username = request.caller.username;
   if (!username) throw new DomainError('missing_username', 'Send the acting user in the username header.');
-  if (RESERVED_USERNAMES.has(username)) throw new DomainError('not_permitted', `"${username}" is reserved for the engine and cannot act through the API.`);
+  // A caller claiming the engine's names could pass for it.
+  if (ENGINE_USERNAMES.has(username)) throw new DomainError('not_permitted', `"${username}" is reserved for the engine and cannot act through the API.`);
   return username;
 }

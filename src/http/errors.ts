@@ -24,10 +24,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   revision_mismatch: 409,
   required_fields_missing: 422,
   condition_field_missing: 422,
+  condition_failed: 422,
   no_participant: 422,
   creation_limited: 422,
   idempotency_key_reused: 422,
-  rate_limited: 429,
   internal_error: 500,
   read_model_lagging: 503,
 };

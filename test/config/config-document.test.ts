@@ -218,6 +218,7 @@ t.test('an invalid document reports every problem at once', async (t) => {
     'workflows[0].transitions[1].source_state_id: state 98 is not a state of workflow 1',
     'workflows[0].transitions[1].destination_state_id: state 99 is not a state of workflow 1',
     'workflows[0].transitions[2].condition_expression[0].target_state_id: state 97 is not a state of workflow 1',
+    "workflows[0].transitions[2].condition_expression[0].expression: refers to {kind}, which this transition's requests never carry (fields: none)",
     'workflows[0].transitions[3].destination_state_id: is 0 and there is no condition_expression, so the transition leads nowhere',
     'workflows[0].notices[0]: notice 3 is not defined in this document or the applied configuration',
   ];
@@ -342,4 +343,36 @@ t.test('loadConfigFile reports an unreadable file as a problem', async (t) => {
   const r = await loadConfigFile('/nonexistent/flowledger.yaml');
   t.notOk(r.ok);
   t.match(problemsOf(r)[0], /^cannot read config file \/nonexistent\/flowledger\.yaml: /);
+});
+
+t.test('conditions, field keys and built-in fields are checked before anything is applied', async (t) => {
+  const result = validateConfigDocument({
+    workflows: [
+      {
+        id: 7,
+        name: 'checked',
+        custom_fields: [
+          { id: 1, field_key: 'amount', field_name: 'Amount', field_type_id: 10 },
+          { id: 2, field_key: 'suggestion', field_name: 'Clash', field_type_id: 5 },
+        ],
+        states: [
+          { id: 1, name: 'start', type_id: 1, participant_type_id: 5, participant: 'creator', state_field: { amount: 2, creator: 2 } },
+          { id: 2, name: 'review', participant_type_id: 1, participant: 'lilei' },
+          { id: 3, name: 'end', type_id: 2, participant_type_id: 0 },
+        ],
+        transitions: [
+          { id: 1, name: 'submit', source_state_id: 1, destination_state_id: 2, condition_expression: [{ expression: '{amount} > (', target_state_id: 3 }] },
+          { id: 2, name: 'ok', source_state_id: 2, destination_state_id: 3, condition_expression: [{ expression: '{budget} > 1', target_state_id: 3 }] },
+          { id: 3, name: 'fine', source_state_id: 2, destination_state_id: 3, condition_expression: [{ expression: "{amount} > 1 and {sn} != ''''''", target_state_id: 3 }] },
+        ],
+      },
+    ],
+  });
+  t.notOk(result.ok);
+  const problems = result.ok ? [] : result.problems;
+  t.ok(problems.some((p) => p.startsWith('workflows[0].transitions[0].condition_expression[0].expression:')), 'a syntax error');
+  t.ok(problems.some((p) => /transitions\[1\].*refers to \{budget\}/.test(p)), 'an unknown field');
+  t.notOk(problems.some((p) => /transitions\[2\]/.test(p)), 'fields and the ticket\'s columns are fine after the start');
+  t.ok(problems.some((p) => /custom_fields\[1\]\.field_key: "suggestion" is a request parameter/.test(p)), 'a reserved key');
+  t.ok(problems.some((p) => /state_field\.creator: .*no request can write/.test(p)), 'a built-in field marked writable');
 });

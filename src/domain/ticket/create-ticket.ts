@@ -52,7 +52,8 @@ export function destinationOf(
       });
     }
     if (error instanceof DomainError) throw error;
-    return fail('wrong_state', `The transition's condition could not be evaluated: ${(error as Error).message}`);
+    // Usually a field that is unset or of another type than the expression compares it with.
+    return fail('condition_failed', `The condition choosing the next state could not be evaluated: ${(error as Error).message}. Check the field values it uses.`);
   }
 }
 

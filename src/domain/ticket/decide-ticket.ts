@@ -1,6 +1,7 @@
 // Every action on an existing ticket (behaviour §3.5–§3.20, contract §5): pure decisions
 // from the command, the ticket's events and the workflow version it was created with.
 import { appMayUseWorkflow, viewerOf, type Catalog } from '../catalog/catalog.ts';
+import { ENGINE_USERNAMES } from '../directory.ts';
 import { fail } from '../errors.ts';
 import { checkRequiredFields, collectFieldValues, stateFieldRules, type FieldValue } from '../fields.ts';
 import {
@@ -31,8 +32,6 @@ export interface TicketContext extends EntryContext {
   now: Date;
 }
 
-const RESERVED = new Set([ENGINE.username, 'hook']);
-
 const person = (stateId: number, username: string): Assignment => ({ stateId, participantTypeId: 1, participant: username, multiAllPerson: {} });
 
 function currentState(ticket: Ticket, wf: WorkflowDefinition): StateDefinition {
@@ -60,9 +59,12 @@ function assertTicketAdmin(ticket: Ticket, ctx: TicketContext, actor: Actor, act
 
 function checkTarget(target: string, actor: Actor) {
   if (!/^[^,\s]+$/.test(target)) fail('invalid_request', 'target_username must be one username (no commas or spaces).');
-  if (RESERVED.has(target)) fail('invalid_request', `"${target}" is the engine's own name; choose a person.`);
+  if (ENGINE_USERNAMES.has(target)) fail('invalid_request', `"${target}" is the engine's own name; choose a person.`);
   if (target === actor.username) fail('invalid_request', 'target_username is yourself; choose someone else.');
 }
+
+/** The ticket's own columns a condition may name, beside the workflow's custom fields. */
+export const CONDITION_BASE_KEYS = ['id', 'sn', 'title', 'creator', 'workflow_id', 'state_id', 'parent_ticket_id', 'parent_ticket_state_id', 'act_state_id'] as const;
 
 /**
  * Field values a condition may refer to: the ticket's columns and every field of the workflow
@@ -70,7 +72,7 @@ function checkTarget(target: string, actor: Actor) {
  * request; we don't, or a read-only value sent by a handler could steer the routing.
  */
 export function conditionValues(ticket: Ticket, wf: WorkflowDefinition, written: Record<string, unknown>): Record<string, unknown> {
-  const base: Record<string, unknown> = {
+  const base: Record<(typeof CONDITION_BASE_KEYS)[number], unknown> & Record<string, unknown> = {
     id: ticket.id,
     sn: ticket.sn,
     title: ticket.title,

@@ -104,8 +104,11 @@ export function evolveTicket(state: TicketState, event: TicketEvent): TicketStat
     }
     case 'TicketAccepted':
       return open({ ...assigned(ticket, event.data.assignment), lastPersonByState: actedIn(ticket, event.data.stateId, event.data.actor) });
+    // An admin's delivery is an intervention: it ends a consultation and is not the state's last man.
     case 'TicketDelivered':
-      return open({ ...assigned(ticket, event.data.assignment), lastPersonByState: actedIn(ticket, event.data.stateId, event.data.actor) });
+      return event.data.fromAdmin
+        ? open({ ...assigned(ticket, event.data.assignment), inAddNode: false, addNodeMan: '', assignmentBeforeAddNode: undefined })
+        : open({ ...assigned(ticket, event.data.assignment), lastPersonByState: actedIn(ticket, event.data.stateId, event.data.actor) });
     case 'TicketNodeAdded':
       return open({
         ...assigned(ticket, event.data.assignment),

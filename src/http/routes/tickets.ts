@@ -94,9 +94,10 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
       workflowIds,
       sn: q.sn,
       title: q.title,
-      // ticket.rst: without either bound, only the last year.
-      createStart: noWindow ? new Date(now.getTime() - YEAR_MS) : q.create_start,
-      createEnd: noWindow ? new Date(now.getTime() + 3600 * 1000) : q.create_end,
+      // ticket.rst: without either bound, only the last year. With one bound the other is
+      // open; it is made explicit so that the total can be counted by whole days.
+      createStart: noWindow ? new Date(now.getTime() - YEAR_MS) : (q.create_start ?? new Date(0)),
+      createEnd: noWindow ? new Date(now.getTime() + 3600 * 1000) : (q.create_end ?? new Date(now.getTime() + 3600 * 1000)),
       stateIds: q.state_ids,
       ticketIds: q.ticket_ids,
       actStateId: q.act_state_id,

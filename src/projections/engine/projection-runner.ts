@@ -54,7 +54,7 @@ export class ProjectionRunner {
     this.running.set(projection.name, entry);
     const lease = await this.database.tryLease(`projection:${projection.name}`);
     if (!lease) {
-      entry.retry = setTimeout(() => void this.tryLead(projection), this.options.leaseRetryMs ?? 2000);
+      this.retryLater(projection, entry);
       return;
     }
     entry.lease = lease;
@@ -66,10 +66,19 @@ export class ProjectionRunner {
     entry.subscription.done.catch((error) => {
       this.options.onError?.(projection.name, error);
       // Give the lease up so that this or another instance starts again from the checkpoint.
-      void this.release(projection.name).then(() => {
-        if (!this.stopped) entry.retry = setTimeout(() => void this.tryLead(projection), this.options.leaseRetryMs ?? 2000);
-      });
+      void this.release(projection.name).then(() => this.retryLater(projection, entry));
     });
+  }
+
+  /** Tries to lead again after a while; a failed try (the database away, say) is reported and retried. */
+  private retryLater(projection: Projection, entry: Running): void {
+    if (this.stopped) return;
+    entry.retry = setTimeout(() => {
+      this.tryLead(projection).catch((error) => {
+        this.options.onError?.(projection.name, error);
+        this.retryLater(projection, this.running.get(projection.name) ?? entry);
+      });
+    }, this.options.leaseRetryMs ?? 2000);
   }
 
   /** Creates the tables, or rebuilds them from the start when the projection's version changed. */

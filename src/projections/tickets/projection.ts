@@ -2,6 +2,7 @@
 import type { Transaction } from 'kysely';
 import type { Actor, Assignment, FieldChanges, TicketEvent } from '../../domain/ticket/events.ts';
 import { assigneesOf } from '../../domain/ticket/participants.ts';
+import { ActState } from '../../domain/ticket/ticket.ts';
 import type { RecordedEvent } from '../../eventstore/event-store.ts';
 import { json } from '../json.ts';
 import type { Projection } from '../projection.ts';
@@ -226,7 +227,10 @@ export const ticketsProjection: Projection = {
       case 'TicketAccepted':
         return update({ assignment: event.data.assignment }, { interveneTypeId: InterveneType.accept, stateId: event.data.stateId });
       case 'TicketDelivered':
-        return update({ assignment: event.data.assignment }, { interveneTypeId: InterveneType.deliver, stateId: event.data.stateId });
+        return update(
+          { assignment: event.data.assignment, ...(event.data.fromAdmin ? { inAddNode: false, addNodeMan: '' } : {}) },
+          { interveneTypeId: InterveneType.deliver, stateId: event.data.stateId },
+        );
       case 'TicketNodeAdded':
         return update(
           { assignment: event.data.assignment, inAddNode: true, addNodeMan: event.data.actor.username },
@@ -249,12 +253,12 @@ export const ticketsProjection: Projection = {
       case 'TicketClosed':
         // Loonflow attaches the close to the end state it leads to.
         return update(
-          { assignment: event.data.assignment, actStateId: 5, inAddNode: false, addNodeMan: '', scriptRunLastResult: true },
+          { assignment: event.data.assignment, actStateId: ActState.closed, inAddNode: false, addNodeMan: '', scriptRunLastResult: true },
           { interveneTypeId: InterveneType.close, stateId: event.data.assignment.stateId, suggestion: `强制关闭工单:${event.data.suggestion}` },
         );
       case 'TicketRetreated':
         return update(
-          { assignment: event.data.assignment, actStateId: 3, inAddNode: false, addNodeMan: '', scriptRunLastResult: true },
+          { assignment: event.data.assignment, actStateId: ActState.withdrawn, inAddNode: false, addNodeMan: '', scriptRunLastResult: true },
           { interveneTypeId: InterveneType.retreat, stateId: event.data.assignment.stateId },
         );
       case 'TicketHookFailed':

@@ -26,6 +26,29 @@ export interface TicketListFilter {
 
 type Row = ReadModels & { t: ReadModels['tickets']; u: ReadModels['ticket_users'] };
 
+const LIST_COLUMNS = [
+  't.id',
+  't.sn',
+  't.title',
+  't.workflow_id',
+  't.workflow_version',
+  't.state_id',
+  't.parent_ticket_id',
+  't.parent_ticket_state_id',
+  't.participant_type_id',
+  't.participant',
+  't.relation',
+  't.in_add_node',
+  't.add_node_man',
+  't.script_run_last_result',
+  't.act_state_id',
+  't.multi_all_person',
+  't.creator',
+  't.is_deleted',
+  't.gmt_created',
+  't.gmt_modified',
+] as const;
+
 const likePattern = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
 /** duty, relation and worked are a user's own rows of ticket_users: pages and counts are range scans there. */
@@ -119,7 +142,8 @@ export async function listTickets(db: Kysely<ReadModels>, filter: TicketListFilt
         join.onRef('s.workflow_id', '=', 't.workflow_id').onRef('s.version', '=', 't.workflow_version').onRef('s.state_id', '=', 't.state_id'),
       )
       .leftJoin('workflow_versions as w', (join) => join.onRef('w.workflow_id', '=', 't.workflow_id').onRef('w.version', '=', 't.workflow_version'))
-      .selectAll('t')
+      // Every column but the field values, which lists never show.
+      .select(LIST_COLUMNS)
       .select([
         's.name as state_name',
         sql<Record<string, unknown> | null>`s.definition -> 'label'`.as('state_label'),

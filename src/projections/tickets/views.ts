@@ -14,7 +14,7 @@ import { listTickets, ticketById, type TicketListFilter, type TicketListRow } fr
 import type { TicketTable } from './tables.ts';
 
 /** The ticket row's own columns, as loonflow serialises a TicketRecord. */
-function ticketColumns(t: TicketTable) {
+function ticketColumns(t: Omit<TicketTable, 'fields' | 'app' | 'revision'>) {
   return {
     id: t.id,
     sn: t.sn,
