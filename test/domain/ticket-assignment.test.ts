@@ -341,3 +341,24 @@ t.test('add node end', async (t) => {
 });
 
 
+
+t.test('an admin delivery is an intervention', async (t) => {
+  const consulting = () => [...atReview(), nodeAdded('lilei', REVIEW, 'wang', person(REVIEW, 'lilei'))];
+  t.test('given lilei consults wang, when the admin delivers to zoe, then the consultation is over', async (t) => {
+    const after = ticketAfter([...consulting(), delivered('admin', REVIEW, 'zoe', person(REVIEW, 'zoe'), true)]);
+    t.equal(after.inAddNode, false);
+    t.equal(after.addNodeMan, '');
+    t.equal(after.assignmentBeforeAddNode, undefined, 'nobody can hand it back to lilei');
+  });
+  t.test(
+    'given the admin delivered during a consultation, when zoe calls add_node_end, then wrong_state: there is no consultation left',
+    spec
+      .given(catalog, [...consulting(), delivered('admin', REVIEW, 'zoe', person(REVIEW, 'zoe'), true)])
+      .when(endAddNode('zoe'))
+      .thenThrows('wrong_state'),
+  );
+  t.test('given the admin delivered at manager review, then the admin is not remembered as its last man', async (t) => {
+    const after = ticketAfter([...atReview(), delivered('admin', REVIEW, 'zoe', person(REVIEW, 'zoe'), true)]);
+    t.not(after.lastPersonByState[REVIEW], 'admin');
+  });
+});

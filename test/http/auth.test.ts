@@ -54,6 +54,36 @@ t.test('signature auth', async (t) => {
     }
   });
 
+  t.test('an encoded path is authenticated like the plain one', async (t) => {
+    const res = await api.app.inject({ method: 'GET', url: '/%61pi/v1.0/tickets?category=all' });
+    t.equal(res.statusCode, 401);
+    t.match(res.json(), { code: -1, error: 'signature_missing' });
+  });
+
+  t.test('text PostgreSQL cannot store (a lone surrogate) is a 400', async (t) => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1.0/tickets',
+      headers: { ...signedHeaders(DEMO_APP, now, 'lilei'), 'content-type': 'application/json' },
+      payload: '{"workflow_id":2,"transition_id":7,"title":"x","vpn_reason":"a\\ud800b"}',
+    });
+    t.equal(res.statusCode, 400);
+    t.match(res.json(), { code: -1, error: 'invalid_request', msg: /body\.vpn_reason/ });
+  });
+
+  t.test('ids beyond a PostgreSQL integer are a 400, not a 500', async (t) => {
+    for (const url of ['/api/v1.0/tickets/3000000000', '/api/v1.0/workflows/3000000000/states', '/api/v1.0/workflows/states/3000000000']) {
+      const res = await api.call('GET', url);
+      t.equal(res.status, 400, url);
+    }
+    const list = await api.call('GET', '/api/v1.0/tickets', { query: { category: 'all', state_ids: '3000000000' } });
+    t.equal(list.status, 400);
+    t.match(list.body, { error: 'invalid_request', msg: /state_ids/ });
+    const malformed = await api.app.inject({ method: 'GET', url: '/api/v1.0/tickets/%E0%A4%A', headers: signedHeaders(DEMO_APP, now, 'lilei') });
+    t.equal(malformed.statusCode, 400);
+    t.match(malformed.json(), { code: -1, error: 'invalid_request' });
+  });
+
   t.test('an unknown route answers in the envelope', async (t) => {
     const res = await api.call('GET', '/api/v1.0/nothing-here');
     t.equal(res.status, 404);

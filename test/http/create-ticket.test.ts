@@ -136,6 +136,21 @@ t.test('creating tickets over HTTP', async (t) => {
     t.ok(list.body.data.value.every((i: { workflow_id: number }) => i.workflow_id === 1), 'the list shows only granted workflows');
   });
 
+  t.test('a parent ticket must be one the app may use, in a state of its workflow', async (t) => {
+    const vpn = (await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket() })).body.data.ticket_id;
+    const scoped = { name: 'leave_portal', token: 'lp-token' };
+    const outOfScope = await api.call('POST', '/api/v1.0/tickets', { body: leaveTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 7 }), app: scoped });
+    t.equal(outOfScope.status, 403);
+    t.match(outOfScope.body, { error: 'app_not_allowed', msg: /parent ticket/ });
+    const wrongState = await api.call('POST', '/api/v1.0/tickets', { body: leaveTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 3 }) });
+    t.equal(wrongState.status, 400);
+    t.match(wrongState.body, { error: 'invalid_request', msg: /parent_ticket_state_id 3/ });
+    const tooBig = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 3_000_000_000 }) });
+    t.equal(tooBig.status, 400, 'an id beyond an integer never reaches the log');
+    const fine = await api.call('POST', '/api/v1.0/tickets', { body: leaveTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 7 }) });
+    t.equal(fine.status, 200);
+  });
+
   t.test('the sn prefix is the calling app\'s', async (t) => {
     const res = await api.call('POST', '/api/v1.0/tickets', { body: leaveTicket(), app: { name: 'leave_portal', token: 'lp-token' } });
     const sn = (await api.call('GET', `/api/v1.0/tickets/${res.body.data.ticket_id}`)).body.data.value.sn;

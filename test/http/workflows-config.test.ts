@@ -49,10 +49,19 @@ t.test('workflow reads and configuration', async (t) => {
     t.notMatch(text, /demo-hook-token/);
   });
 
-  t.test('PUT /config is for super admins only', async (t) => {
+  t.test('PUT /config is for super admins only, through an app granted every workflow', async (t) => {
     const res = await api.call('PUT', '/api/v1.0/config', { as: 'lilei', body: {} });
     t.equal(res.status, 403);
     t.match(res.body, { code: -1, error: 'not_permitted' });
+    const added = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: { apps: [{ name: 'narrow', token: 'n-token', workflow_ids: [1] }] } });
+    t.equal(added.status, 200);
+    const takeover = await api.call('PUT', '/api/v1.0/config', {
+      as: 'admin',
+      app: { name: 'narrow', token: 'n-token' },
+      body: { apps: [{ name: 'narrow', token: 'n-token', workflow_ids: 'all' }] },
+    });
+    t.equal(takeover.status, 403, 'a limited app cannot widen its own grant by naming an admin');
+    t.match(takeover.body, { error: 'not_permitted', msg: /narrow/ });
   });
 
   t.test('an invalid document is refused whole, listing every problem', async (t) => {
