@@ -7,6 +7,7 @@ import { readEnv } from '../config/env.ts';
 import { positionToString } from '../eventstore/event-store.ts';
 import { SingleBar, Presets } from 'cli-progress';
 import { replayTicket } from '../audit/replay.ts';
+import { checkpointPosition, readCheckpoints } from '../projections/engine/checkpoints.ts';
 import { rebuildProjection, verifyProjections } from '../projections/engine/rebuild.ts';
 import { createRuntime, PROJECTIONS } from '../runtime.ts';
 import { serve } from './serve.ts';
@@ -62,20 +63,20 @@ program
 const projections = program.command('projections').description('inspect and rebuild the read models');
 projections
   .command('status')
-  .description('show each projection, its version and how far it has read the log')
+  .description("show each projection's version and how far it has read the log")
   .action(async () => {
     const runtime = await createRuntime(readEnv(), { project: false });
     try {
-      await runtime.projections.start();
-      for (const p of await runtime.projections.status()) {
-        console.log(`${p.name.padEnd(12)} v${p.version}  at ${positionToString(p.position)}${p.leader ? '' : '  (led by another process)'}`);
+      const rows = await readCheckpoints(runtime.database.db);
+      for (const p of PROJECTIONS) {
+        const row = rows.find((r) => r.name === p.name);
+        const state = !row ? 'never projected' : row.version === p.version ? `at ${positionToString(checkpointPosition(row))}` : `v${row.version} in the tables: rebuilt when a projector starts`;
+        console.log(`${p.name.padEnd(12)} v${p.version}  ${state}`);
       }
     } finally {
       await runtime.close();
     }
   });
-
-
 
 projections
   .command('rebuild')

@@ -1,18 +1,20 @@
 // Loonflow's shapes for people and depts, shared by every read endpoint.
+import { ParticipantType } from '../../domain/workflow.ts';
 import { formatTimestamp } from '../format.ts';
 import type { DeptTable, UserTable } from './tables.ts';
 
-const PARTICIPANT_TYPE_NAMES: Record<number, string> = {
-  1: '个人',
-  2: '多人',
-  3: '部门',
-  4: '角色',
-  5: '变量',
-  6: '脚本',
-  7: '工单字段',
-  8: '父工单字段',
-  10: 'hook',
-  11: '外部获取',
+/** Loonflow's names of the participant types, as `participant_type_name` shows them. */
+export const PARTICIPANT_TYPE_NAMES: Record<number, string> = {
+  [ParticipantType.person]: '个人',
+  [ParticipantType.multiPerson]: '多人',
+  [ParticipantType.dept]: '部门',
+  [ParticipantType.role]: '角色',
+  [ParticipantType.variable]: '变量',
+  [ParticipantType.script]: '脚本',
+  [ParticipantType.ticketField]: '工单字段',
+  [ParticipantType.parentTicketField]: '父工单字段',
+  [ParticipantType.hook]: 'hook',
+  [ParticipantType.external]: '外部获取',
 };
 
 export const aliasOf = (users: ReadonlyMap<string, UserTable>, username: string) => users.get(username)?.alias ?? username;

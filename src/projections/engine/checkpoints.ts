@@ -24,3 +24,9 @@ export const checkpointPosition = (row: { position_commit: unknown; position_pre
   commit: BigInt(String(row.position_commit)),
   prepare: BigInt(String(row.position_prepare)),
 });
+
+/** Every projection's checkpoint row; none before the first projector ran. */
+export async function readCheckpoints(db: Kysely<{ projection_checkpoints: ProjectionCheckpointTable }>): Promise<ProjectionCheckpointTable[]> {
+  await createCheckpointTable(db);
+  return db.selectFrom('projection_checkpoints').selectAll().execute();
+}

@@ -14,7 +14,7 @@ import {
 } from '../../domain/workflow.ts';
 import { deptsWithParents, usersByName } from '../directory/queries.ts';
 import type { DeptTable, UserTable } from '../directory/tables.ts';
-import { aliasOf } from '../directory/views.ts';
+import { aliasOf, PARTICIPANT_TYPE_NAMES } from '../directory/views.ts';
 import { formatTimestamp } from '../format.ts';
 import type { ReadModels } from '../read-models.ts';
 import type { WorkflowTable } from './tables.ts';
@@ -39,19 +39,6 @@ const auditOf = (row: Pick<WorkflowTable, 'gmt_created' | 'gmt_modified'>) => ({
   gmt_created: formatTimestamp(row.gmt_created),
   gmt_modified: formatTimestamp(row.gmt_modified),
 });
-
-const TYPE_NAMES: Record<number, string> = {
-  [ParticipantType.person]: '个人',
-  [ParticipantType.multiPerson]: '多人',
-  [ParticipantType.dept]: '部门',
-  [ParticipantType.role]: '角色',
-  [ParticipantType.variable]: '变量',
-  [ParticipantType.script]: '脚本',
-  [ParticipantType.ticketField]: '工单字段',
-  [ParticipantType.parentTicketField]: '父工单字段',
-  [ParticipantType.hook]: 'hook',
-  [ParticipantType.external]: '外部获取',
-};
 
 const VARIABLE_ALIASES: Record<string, string> = { creator: '工单创建人', creator_tl: '工单创建人tl' };
 
@@ -116,7 +103,7 @@ function stateParticipantInfo(workflow: WorkflowDefinition, state: StateDefiniti
     participant,
     participant_name: name,
     participant_type_id: type,
-    participant_type_name: TYPE_NAMES[type] ?? '',
+    participant_type_name: PARTICIPANT_TYPE_NAMES[type] ?? '',
     participant_alias: alias,
   };
 }
