@@ -42,13 +42,17 @@ t.test('account lists', async (t) => {
   };
   type Item = Record<string, any>;
 
-  t.test('simple_users: ordered by username, with depts, id null', async (t) => {
+  t.test('simple_users: ordered by username, with depts and integer ids', async (t) => {
     const data = await get('simple_users');
     t.match(data, { page: 1, per_page: 10, total: 8 });
     t.same(data.value.map((u: Item) => u.username), ['admin', 'guiji', 'hanmeimei', 'jack', 'lilei', 'lisi', 'wangwu', 'zhangsan']);
     const lilei = data.value.find((u: Item) => u.username === 'lilei');
-    t.same(lilei, { id: null, username: 'lilei', alias: '李磊', is_active: true, user_dept_info_list: [{ name: '技术部', id: 2 }] });
-    t.ok(data.value.every((u: Item) => u.id === null), 'no invented numeric ids');
+    t.same(lilei, { id: 2, username: 'lilei', alias: '李磊', is_active: true, user_dept_info_list: [{ name: '技术部', id: 2 }] });
+    t.same(
+      [...data.value].sort((a: Item, b: Item) => a.id - b.id).map((u: Item) => u.username).slice(0, 3),
+      ['admin', 'lilei', 'zhangsan'],
+      'integer ids in the order the demo config defines the users',
+    );
     t.notOk(JSON.stringify(data).includes('13888888888'), 'no contact details in the simple list');
   });
 

@@ -1,10 +1,6 @@
 // The two account lists an app caller may read (behaviour §7.2): simple users and depts.
 // Fixed queries per page: count, rows, then the depts (and users) the rows mention.
-//
-// Users have no numeric id in our directory (the username is the key). Inventing one from
-// the row's position would change whenever a user is added, so a simple user carries
-// `id: null`: the key is there for clients that destructure it, and no caller can mistake
-// a position for an identity. Use `username` to refer to a user.
+// A user's id is the order in which the directory first defined them (stable across rebuilds).
 import type { Kysely } from 'kysely';
 import type { ReadModels } from '../read-models.ts';
 import { deptsWithParents, usersByName } from './queries.ts';
@@ -29,7 +25,7 @@ export async function simpleUsersPage(db: Kysely<ReadModels>, q: AccountListQuer
   }
   const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
   const rows = await base
-    .select(['username', 'alias', 'is_active', 'dept_ids'])
+    .select(['id', 'username', 'alias', 'is_active', 'dept_ids'])
     .orderBy('username')
     .limit(q.perPage)
     .offset((q.page - 1) * q.perPage)
@@ -39,7 +35,7 @@ export async function simpleUsersPage(db: Kysely<ReadModels>, q: AccountListQuer
     ? new Map((await db.selectFrom('directory_depts').select(['id', 'name']).where('id', 'in', ids).execute()).map((d) => [d.id, d]))
     : new Map<number, { id: number; name: string }>();
   const value = rows.map((r) => ({
-    id: null,
+    id: r.id,
     username: r.username,
     alias: r.alias,
     is_active: r.is_active,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { CatalogEvent } from '../../domain/catalog/events.ts';
 import { json } from '../json.ts';
 import type { Projection } from '../projection.ts';
@@ -5,7 +6,7 @@ import { createDirectoryTables, DIRECTORY_TABLES } from './tables.ts';
 
 export const directoryProjection: Projection = {
   name: 'directory',
-  version: 1,
+  version: 2,
   tables: DIRECTORY_TABLES,
   createTables: createDirectoryTables,
   async apply(trx, recorded) {
@@ -17,7 +18,7 @@ export const directoryProjection: Projection = {
         const row = { ...user, dept_ids: json(user.dept_ids), gmt_modified: at };
         await trx
           .insertInto('directory_users')
-          .values({ username, ...row, gmt_created: at })
+          .values({ username, id: sql<number>`(select coalesce(max(id), 0) + 1 from directory_users)`, ...row, gmt_created: at })
           .onConflict((oc) => oc.column('username').doUpdateSet(row))
           .execute();
         return;

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 export interface UserTable {
+  /** 1, 2, 3... in the order users were first defined: stable, and the same after a rebuild. */
+  id: number;
   username: string;
   alias: string;
   email: string;
@@ -37,6 +39,7 @@ export async function createDirectoryTables(db: Kysely<any>): Promise<void> {
   await sql`
     create table if not exists directory_users (
       username text primary key,
+      id integer not null unique,
       alias text not null,
       email text not null,
       phone text not null,
