@@ -124,3 +124,15 @@ t.test('workflow reads and configuration', async (t) => {
     t.equal(res.body.code, -1);
   });
 });
+
+t.test('GET /workflows?from_admin=1 lists what the user administers, with its settings', async (t) => {
+  const api = await startApp(t);
+  const mine = await api.call('GET', '/api/v1.0/workflows', { as: 'lilei', query: { from_admin: '1' } });
+  t.equal(mine.status, 200);
+  t.same(mine.body.data.value, [], 'lilei administers nothing');
+  const admin = await api.call('GET', '/api/v1.0/workflows', { as: 'admin', query: { from_admin: 'true' } });
+  t.equal(admin.body.data.total, 2);
+  t.match(admin.body.data.value[1], { id: 2, workflow_admin: 'admin', view_permission_check: true, notices: '', display_form_str: ['sn', 'title'] });
+  const plain = await api.call('GET', '/api/v1.0/workflows', { as: 'lilei', query: { from_admin: '0' } });
+  t.equal(plain.body.data.total, 2, 'from_admin=0 is the plain list');
+});

@@ -15,7 +15,7 @@ export async function listWorkflows(db: Kysely<ReadModels>, filter: WorkflowPage
   if (filter.search) query = query.where('name', 'ilike', `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`);
   const [{ total }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute();
   const rows = await query
-    .select(['id', 'name', 'description', 'version', 'gmt_created', 'gmt_modified'])
+    .select(['id', 'name', 'description', 'version', 'definition', 'gmt_created', 'gmt_modified'])
     .orderBy('id')
     .limit(filter.perPage)
     .offset((filter.page - 1) * filter.perPage)
