@@ -65,7 +65,7 @@ export function resolveAssignment(state: StateDefinition, ctx: ParticipantContex
     // The hook's url and token never leave the server (Q27).
     case ParticipantType.hook:
       return { ...base, participantTypeId: ParticipantType.hook, participant: '***' };
-    // Resolved by calling the external service once the ticket has entered the state.
+    // The external service names the assignees; it is not called yet (README, "Not yet").
     case ParticipantType.external:
       return { ...base, participantTypeId: ParticipantType.external, participant: '' };
   }

@@ -1,5 +1,6 @@
-// EventStoreDB adapter (@eventstore/db-client v6). Only streams matching STREAM_PREFIXES are
-// visible through readAll/subscribe, so a shared ESDB instance does not leak foreign events.
+// EventStoreDB adapter (@eventstore/db-client v6). readAll/subscribe see only streams whose
+// names start with STREAM_PREFIXES; on a shared server another product's `config…` or
+// `ticket…` streams would pass the filter, and the projections would ignore their events.
 import {
   ANY,
   EventStoreDBClient,
