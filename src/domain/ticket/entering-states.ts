@@ -1,7 +1,7 @@
 // What happens when a ticket enters a state: its assignees (with remember-last-man, Q8)
 // and its progress status (§2.5, Q19).
 import type { Catalog } from '../catalog/catalog.ts';
-import { StateType, TransitionAttribute, type StateDefinition } from '../workflow.ts';
+import { ParticipantType, StateType, TransitionAttribute, type StateDefinition } from '../workflow.ts';
 import type { Assignment } from './events.ts';
 import { resolveAssignment } from './participants.ts';
 import { ActState, type Ticket } from './ticket.ts';
@@ -22,8 +22,10 @@ export function enterState(ticket: Ticket, state: StateDefinition, fields: Recor
   });
   const last = ticket.lastPersonByState[state.id];
   const allMode = Object.keys(assignment.multiAllPerson).length > 0;
-  // Back to a state someone already worked: the same person takes it again.
-  if (state.remember_last_man_enable && state.type_id === StateType.normal && !allMode && last) {
+  // Back to a state someone already worked: the same person takes it again (people only: a
+  // hook, script or external state keeps its automation).
+  const people = assignment.participantTypeId === ParticipantType.person || assignment.participantTypeId === ParticipantType.multiPerson;
+  if (state.remember_last_man_enable && state.type_id === StateType.normal && people && !allMode && last) {
     return { stateId: state.id, participantTypeId: 1, participant: last, multiAllPerson: {} };
   }
   return assignment;

@@ -28,7 +28,6 @@ export const SYNTHETIC_TRANSITION_NAMES: Record<number, string> = {
   [InterveneType.addNodeEnd]: '加签完成操作',
   [InterveneType.accept]: '接单操作',
   [InterveneType.comment]: '新增评论',
-  6: '未知操作', // delete: loonflow maps no name
   [InterveneType.close]: '强制关闭',
   [InterveneType.forceState]: '强制修改状态',
   [InterveneType.hook]: 'hook操作',
