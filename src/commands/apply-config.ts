@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.ts';
 import { WrongExpectedRevisionError, type AppendResult, type EventStore } from '../eventstore/event-store.ts';
 import type { ConfigDocument, KnownIds } from '../config/config-document.ts';
 import type { Catalog } from '../domain/catalog/catalog.ts';
+import type { WorkflowDefinition } from '../domain/workflow.ts';
 import type { CatalogStore } from './catalog-store.ts';
 
 export interface ApplyConfigResult {
@@ -43,4 +44,12 @@ export const knownIds = (catalog: Catalog): KnownIds => ({
   deptIds: catalog.depts.keys(),
   roleIds: catalog.roles.keys(),
   noticeIds: catalog.notices.keys(),
+  stateOwners: owners(catalog, (wf) => wf.states),
+  transitionOwners: owners(catalog, (wf) => wf.transitions),
 });
+
+const owners = (catalog: Catalog, items: (wf: WorkflowDefinition) => { id: number }[]) =>
+  new Map([...catalog.workflows.values()].flatMap((versions) => {
+    const wf = versions[versions.length - 1].definition;
+    return items(wf).map((item): [number, number] => [item.id, wf.id]);
+  }));

@@ -337,9 +337,12 @@ export interface KnownIds {
   deptIds: Iterable<number>;
   roleIds: Iterable<number>;
   noticeIds: Iterable<number>;
+  /** Which applied workflow each state and transition id belongs to: ids stay unique across workflows. */
+  stateOwners: ReadonlyMap<number, number>;
+  transitionOwners: ReadonlyMap<number, number>;
 }
 
-const NONE_KNOWN: KnownIds = { workflowIds: [], deptIds: [], roleIds: [], noticeIds: [] };
+const NONE_KNOWN: KnownIds = { workflowIds: [], deptIds: [], roleIds: [], noticeIds: [], stateOwners: new Map(), transitionOwners: new Map() };
 
 function crossCheck(doc: ParsedSections, known: KnownIds): string[] {
   const problems: string[] = [];
@@ -383,6 +386,16 @@ function crossCheck(doc: ParsedSections, known: KnownIds): string[] {
     'transition id',
     ' (transition ids must be unique across all workflows)',
   );
+
+  for (const [w, i] of workflows) {
+    const taken = (owners: ReadonlyMap<number, number>, id: number) => owners.has(id) && owners.get(id) !== w.id;
+    w.states.forEach((s, j) => {
+      if (taken(known.stateOwners, s.id)) report(['workflows', i, 'states', j, 'id'], `state id ${s.id} already belongs to workflow ${known.stateOwners.get(s.id)}`);
+    });
+    w.transitions.forEach((t, j) => {
+      if (taken(known.transitionOwners, t.id)) report(['workflows', i, 'transitions', j, 'id'], `transition id ${t.id} already belongs to workflow ${known.transitionOwners.get(t.id)}`);
+    });
+  }
 
   const deptIds = new Set([...known.deptIds, ...depts.map(([d]) => d.id)]);
   const roleIds = new Set([...known.roleIds, ...roles.map(([r]) => r.id)]);

@@ -118,6 +118,27 @@ t.test('workflow reads and configuration', async (t) => {
     );
   });
 
+  t.test('a state id of another applied workflow is refused', async (t) => {
+    const res = await api.call('PUT', '/api/v1.0/config', {
+      as: 'admin',
+      body: {
+        workflows: [
+          {
+            id: 60,
+            name: 'clash',
+            states: [
+              { id: 7, name: 'start', type_id: 1, participant_type_id: 5, participant: 'creator' },
+              { id: 601, name: 'end', type_id: 2, participant_type_id: 0 },
+            ],
+            transitions: [{ id: 601, name: 'go', source_state_id: 7, destination_state_id: 601 }],
+          },
+        ],
+      },
+    });
+    t.equal(res.status, 400);
+    t.ok(res.body.details.problems.includes('workflows[0].states[0].id: state id 7 already belongs to workflow 2'), res.body.msg);
+  });
+
   t.test('PUT /config with a body that is not a document', async (t) => {
     const res = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: '[1,2]' });
     t.equal(res.status, 400);
