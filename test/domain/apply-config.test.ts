@@ -6,7 +6,8 @@ import { decideApplyConfig } from '../../src/domain/catalog/apply-config.ts';
 import { emptyCatalog, evolveCatalog, type Catalog } from '../../src/domain/catalog/catalog.ts';
 import type { CatalogEvent } from '../../src/domain/catalog/events.ts';
 import type { User } from '../../src/domain/directory.ts';
-import type { StateDefinition, WorkflowDefinition } from '../../src/domain/workflow.ts';
+import type { WorkflowDefinition } from '../../src/domain/workflow.ts';
+import { state, transition } from './decider-spec.ts';
 
 const NOW = new Date('2024-03-05T08:30:00.000Z');
 
@@ -28,21 +29,6 @@ const user = (username: string, alias: string, dept_ids: number[]): User => ({
   is_active: true,
 });
 
-const state = (id: number, name: string, type_id: number, rest: Partial<StateDefinition> = {}): StateDefinition => ({
-  id,
-  name,
-  type_id,
-  order_id: id,
-  is_hidden: false,
-  enable_retreat: false,
-  remember_last_man_enable: false,
-  participant_type_id: 0,
-  participant: '',
-  distribute_type_id: 1,
-  state_field: {},
-  label: {},
-  ...rest,
-});
 
 const vpn: WorkflowDefinition = {
   id: 2,
@@ -66,19 +52,7 @@ const vpn: WorkflowDefinition = {
     state(9, 'done', 2),
   ],
   transitions: [
-    {
-      id: 7,
-      name: 'submit',
-      source_state_id: 6,
-      destination_state_id: 7,
-      transition_type_id: 1,
-      timer: 0,
-      attribute_type_id: 1,
-      condition_expression: [],
-      field_require_check: true,
-      alert_enable: false,
-      alert_text: '',
-    },
+    transition(7, 'submit', 6, 7),
   ],
 };
 

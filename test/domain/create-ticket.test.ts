@@ -4,113 +4,25 @@
 import t from 'tap';
 import { emptyCatalog, evolveCatalog, type Catalog } from '../../src/domain/catalog/catalog.ts';
 import type { CatalogEvent } from '../../src/domain/catalog/events.ts';
-import { DomainError, type ErrorCode } from '../../src/domain/errors.ts';
 import { FieldType } from '../../src/domain/fields.ts';
 import { decideCreateTicket, type CreateTicket } from '../../src/domain/ticket/create-ticket.ts';
 import type { TicketCreated, TicketEvent } from '../../src/domain/ticket/events.ts';
 import { evolveTicket, initialTicketState, type TicketState } from '../../src/domain/ticket/ticket.ts';
-import type {
-  CustomFieldDefinition,
-  StateDefinition,
-  TransitionDefinition,
-  WorkflowDefinition,
-} from '../../src/domain/workflow.ts';
+import type { WorkflowDefinition } from '../../src/domain/workflow.ts';
+import { field, outcome, state, transition } from './decider-spec.ts';
 
-// ---------------------------------------------------------------------------------------
-// Spec helper: spec(decide).given(catalogEvents, ticketEvents?).when(command).then(events)
-// `then` / `thenThrows` return the body of a tap subtest (async, so the subtest ends with it).
-
-type Assert = Pick<typeof t, 'strictSame' | 'equal' | 'fail'>;
+// spec(decide).given(catalogEvents, ticketEvents?).when(command).then(events) | thenThrows(code)
 type Decide<C, S, E> = (command: C, state: S, catalog: Catalog) => E[];
 
 const spec = <C, E>(decide: Decide<C, TicketState, E>) => ({
   given: (catalogEvents: CatalogEvent[], ticketEvents: TicketEvent[] = []) => ({
-    when: (command: C) => {
-      const decided = () =>
-        decide(command, ticketEvents.reduce(evolveTicket, initialTicketState()), catalogEvents.reduce(evolveCatalog, emptyCatalog()));
-      return {
-        then: (expected: E[]) => async (t: Assert) => {
-          let events: E[];
-          try {
-            events = decided();
-          } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
-            t.fail(`expected events, got DomainError ${error.code}: ${error.message}`);
-            return;
-          }
-          t.strictSame(events, expected, 'then these events');
-        },
-        thenThrows: (code: ErrorCode, details?: unknown) => async (t: Assert) => {
-          let events: E[];
-          try {
-            events = decided();
-          } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
-            t.equal(error.code, code, `then ${code}: ${error.message}`);
-            if (details !== undefined) t.strictSame(error.details, details, 'with these details');
-            return;
-          }
-          t.fail(`expected DomainError ${code}, got ${JSON.stringify(events)}`);
-        },
-      };
-    },
+    when: (command: C) =>
+      outcome(() => decide(command, ticketEvents.reduce(evolveTicket, initialTicketState()), catalogEvents.reduce(evolveCatalog, emptyCatalog()))),
   }),
 });
 
 // ---------------------------------------------------------------------------------------
 // Fixtures: a leave workflow, small enough to read every rule off it.
-
-const field = (id: number, field_key: string, field_type_id: number, field_choice: Record<string, string> = {}): CustomFieldDefinition => ({
-  id,
-  field_key,
-  field_name: field_key,
-  field_type_id,
-  order_id: id * 10,
-  default_value: null,
-  description: '',
-  placeholder: '',
-  field_template: '',
-  boolean_field_display: {},
-  field_choice,
-  label: {},
-});
-
-const state = (id: number, name: string, type_id: number, rest: Partial<StateDefinition> = {}): StateDefinition => ({
-  id,
-  name,
-  type_id,
-  order_id: id,
-  is_hidden: false,
-  enable_retreat: false,
-  remember_last_man_enable: false,
-  participant_type_id: 0,
-  participant: '',
-  distribute_type_id: 1,
-  state_field: {},
-  label: {},
-  ...rest,
-});
-
-const transition = (
-  id: number,
-  name: string,
-  source_state_id: number,
-  destination_state_id: number,
-  rest: Partial<TransitionDefinition> = {},
-): TransitionDefinition => ({
-  id,
-  name,
-  source_state_id,
-  destination_state_id,
-  transition_type_id: 1,
-  timer: 0,
-  attribute_type_id: 1,
-  condition_expression: [],
-  field_require_check: true,
-  alert_enable: false,
-  alert_text: '',
-  ...rest,
-});
 
 const START = 1;
 const TL = 2;

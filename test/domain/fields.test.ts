@@ -8,40 +8,13 @@ import {
   stateFieldRules,
 } from '../../src/domain/fields.ts';
 import type { CustomFieldDefinition, StateDefinition, WorkflowDefinition } from '../../src/domain/workflow.ts';
+import { field as baseField, state as baseState } from './decider-spec.ts';
 
-const field = (
-  field_key: string,
-  field_type_id: number,
-  field_choice: Record<string, string> = {},
-): CustomFieldDefinition => ({
-  id: 1,
-  field_key,
-  field_name: field_key,
-  field_type_id,
-  order_id: 10,
-  default_value: null,
-  description: '',
-  placeholder: '',
-  field_template: '',
-  boolean_field_display: {},
-  field_choice,
-  label: {},
-});
+const field = (field_key: string, field_type_id: number, field_choice: Record<string, string> = {}): CustomFieldDefinition =>
+  baseField(1, field_key, field_type_id, field_choice);
 
-const state = (state_field: StateDefinition['state_field']): StateDefinition => ({
-  id: 1,
-  name: 'start',
-  type_id: 1,
-  order_id: 1,
-  is_hidden: false,
-  enable_retreat: false,
-  remember_last_man_enable: false,
-  participant_type_id: 5,
-  participant: 'creator',
-  distribute_type_id: 1,
-  state_field,
-  label: {},
-});
+const state = (state_field: StateDefinition['state_field']): StateDefinition =>
+  baseState(1, 'start', 1, { participant_type_id: 5, participant: 'creator', state_field });
 
 const leaveTypes = { '1': '年假', '2': '调休', '3': '病假' };
 
