@@ -6,7 +6,7 @@ import { evolveTicket, initialTicketState, type TicketState } from '../domain/ti
 import type { AppendResult, EventStore } from '../eventstore/event-store.ts';
 import type { CatalogStore } from './catalog-store.ts';
 import { aggregateStream, handleCommand, type Decider } from './handle-command.ts';
-import { claimedTicketId, claimIdempotencyKey, existingTicket } from './idempotency.ts';
+import { awaitTicket, claimedTicketId, claimIdempotencyKey, existingTicket } from './idempotency.ts';
 import { reserveSn, reserveTicketId } from './ticket-numbers.ts';
 import { limitWindow } from '../domain/ticket/creation-limits.ts';
 
@@ -49,7 +49,7 @@ export async function createTicket(deps: CommandDeps, request: CreateTicketReque
   // A retry returns the ticket its key stands for, or finishes creating it.
   let ticketId = request.idempotencyKey ? await claimedTicketId(deps.store, request) : undefined;
   if (ticketId !== undefined) {
-    const earlier = await existingTicket(deps.store, ticketId);
+    const earlier = await awaitTicket(deps.store, ticketId);
     if (earlier) return earlier;
   }
   const workflow =
@@ -65,8 +65,9 @@ export async function createTicket(deps: CommandDeps, request: CreateTicketReque
   if (ticketId === undefined) {
     ticketId = await reserveTicketId(deps.store);
     if (request.idempotencyKey) {
-      ticketId = await claimIdempotencyKey(deps.store, request, ticketId);
-      const earlier = await existingTicket(deps.store, ticketId);
+      const reserved = ticketId;
+      ticketId = await claimIdempotencyKey(deps.store, request, reserved);
+      const earlier = ticketId === reserved ? undefined : await awaitTicket(deps.store, ticketId);
       if (earlier) return earlier;
     }
   }

@@ -76,3 +76,16 @@ export async function existingTicket(store: EventStore, ticketId: number): Promi
   const last = events[events.length - 1];
   return { ticketId, appended: { nextExpectedRevision: last.revision, position: last.position }, replayed: true };
 }
+
+/**
+ * The ticket another request claimed the key for: usually it appears within moments. Only
+ * when it does not (that request died) does the caller finish the creation itself.
+ */
+export async function awaitTicket(store: EventStore, ticketId: number, waitMs = 2000): Promise<CreatedTicket | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const found = await existingTicket(store, ticketId);
+    if (found || Date.now() >= deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -10,8 +10,8 @@ import { z } from 'zod';
 import type { CatalogDocument } from '../domain/catalog/apply-config.ts';
 import { conditionFieldKeys, parseCondition } from '../domain/conditions/index.ts';
 import { ENGINE_USERNAMES, type App, type Dept, type Notice, type Role, type User } from '../domain/directory.ts';
-import { NON_FIELD_KEYS, stateFieldRules } from '../domain/fields.ts';
-import { CONDITION_BASE_KEYS } from '../domain/ticket/decide-ticket.ts';
+import { NON_FIELD_KEYS } from '../domain/fields.ts';
+import { CONDITION_BASE_KEYS } from '../domain/ticket/routing.ts';
 import { ParticipantType, StateType, type WorkflowDefinition } from '../domain/workflow.ts';
 
 /** The document is the catalog's own shape: what the domain applies. */
@@ -531,19 +531,14 @@ function crossCheck(doc: ParsedSections, known: KnownIds): string[] {
       if (t.destination_state_id !== 0) stateRef(at('transitions', j, 'destination_state_id'), t.destination_state_id);
       else if (t.condition_expression.length === 0)
         report(at('transitions', j, 'destination_state_id'), 'is 0 and there is no condition_expression, so the transition leads nowhere');
-      // What a condition may name: on create the start state's writable fields, later every field and the ticket's columns.
-      const source = wf.states.find((s) => s.id === t.source_state_id);
-      const nameable =
-        source?.type_id === StateType.start
-          ? new Set(stateFieldRules(source).writable)
-          : new Set<string>([...fieldKeys, ...CONDITION_BASE_KEYS]);
       t.condition_expression.forEach((c, k) => {
         const path = at('transitions', j, 'condition_expression', k);
         stateRef([...path, 'target_state_id'], c.target_state_id);
         try {
           parseCondition(c.expression);
           for (const key of conditionFieldKeys(c.expression))
-            if (!nameable.has(key)) report([...path, 'expression'], `refers to {${key}}, which this transition's requests never carry (fields: ${[...nameable].join(', ') || 'none'})`);
+            if (!fieldKeys.has(key) && !(CONDITION_BASE_KEYS as readonly string[]).includes(key))
+              report([...path, 'expression'], `refers to {${key}}, which is neither a field of workflow ${wf.id} nor a ticket column (${CONDITION_BASE_KEYS.join(', ')})`);
         } catch (error) {
           report([...path, 'expression'], (error as Error).message);
         }

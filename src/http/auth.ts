@@ -36,8 +36,9 @@ export interface AuthOptions {
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('caller', null as unknown as Caller);
   app.addHook('onRequest', async (request) => {
-    // The matched route, not the raw URL: /%61pi/... decodes to an API route too.
-    if (!request.routeOptions.url?.startsWith('/api/')) return;
+    // The matched route, not the raw URL: /%61pi/... decodes to an API route too. Unknown
+    // paths under /api are authenticated as well, so that nobody maps routes anonymously.
+    if (!(request.routeOptions.url ?? decodedPath(request.url)).startsWith('/api/')) return;
     const appname = header(request, 'appname');
     const timestamp = header(request, 'timestamp');
     const signature = header(request, 'signature');
@@ -61,6 +62,15 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   });
 }
 
+
+const decodedPath = (url: string): string => {
+  const path = url.split('?')[0];
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+};
 
 export function requireUsername(request: FastifyRequest): string {
   const username = request.caller.username;

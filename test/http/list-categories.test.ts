@@ -43,4 +43,10 @@ t.test('list categories view and intervene, and the remaining filters', async (t
   ).body.data.ticket_id;
   t.same(await ids('admin', { category: 'all', parent_ticket_id: leave }), [child], 'parent_ticket_id');
   t.same(await ids('admin', { category: 'all', parent_ticket_id: leave, parent_ticket_state_id: 4 }), [], 'parent_ticket_state_id');
+
+  // A workflow without view check is visible to all; elsewhere only one's own tickets.
+  const open = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: { workflows: [{ ...leaveWf, view_permission_check: false }] } });
+  t.equal(open.status, 200);
+  t.same(await ids('hanmeimei', { category: 'all' }), [leave, draft].sort(), 'every ticket of the open workflow, none of the checked one');
+  t.same(await ids('lilei', { category: 'all' }), [vpn, leave, draft, child].sort(), 'the open workflow plus lilei\'s own vpn tickets');
 });

@@ -73,6 +73,8 @@ t.test('reading tickets', async (t) => {
     t.equal(all.body.data.total, 2, 'a super admin sees every ticket');
     const outsider = await api.call('GET', '/api/v1.0/tickets', { as: 'jack', query: { category: 'all' } });
     t.equal(outsider.body.data.total, 0, 'all never lists what the detail would refuse: both workflows check view permission');
+    const creator = await api.call('GET', '/api/v1.0/tickets', { as: 'wangwu', query: { category: 'all' } });
+    t.same(creator.body.data.value.map((i: { id: number }) => i.id), [leave], 'but a user\'s own tickets are in all');
     const owner = await api.call('GET', '/api/v1.0/tickets', { as: 'wangwu', query: { category: 'owner' } });
     t.same(owner.body.data.value.map((i: { id: number }) => i.id), [leave]);
     const item = owner.body.data.value[0];

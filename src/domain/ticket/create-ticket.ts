@@ -1,12 +1,12 @@
 // Deciding a ticket's creation (behaviour §3.2, contract §5).
 import { appMayUseWorkflow, type Catalog } from '../catalog/catalog.ts';
-import { chooseDestination, MissingConditionFieldError } from '../conditions/index.ts';
-import { DomainError, fail } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { checkRequiredFields, collectFieldValues, normalizeTitle, stateFieldRules } from '../fields.ts';
 import { StateType, startStateOf, stateById, transitionById, type WorkflowVersion } from '../workflow.ts';
 import type { TicketCreated } from './events.ts';
 import { checkCreationLimits } from './creation-limits.ts';
 import { resolveAssignment } from './participants.ts';
+import { conditionValues, destinationOf } from './routing.ts';
 import { ActState, type TicketState } from './ticket.ts';
 
 export const MAX_SUGGESTION_LENGTH = 10_000;
@@ -35,25 +35,6 @@ export function checkSuggestion(suggestion: string): void {
   const length = [...suggestion].length;
   if (length > MAX_SUGGESTION_LENGTH) {
     fail('suggestion_too_long', `suggestion is ${length} characters long; the limit is ${MAX_SUGGESTION_LENGTH}.`);
-  }
-}
-
-/** The state a transition leads to, after its condition expressions (first true wins). */
-export function destinationOf(
-  transition: { condition_expression: { expression: string; target_state_id: number }[]; destination_state_id: number },
-  values: Record<string, unknown>,
-): number {
-  try {
-    return chooseDestination(transition.condition_expression, values, transition.destination_state_id);
-  } catch (error) {
-    if (error instanceof MissingConditionFieldError) {
-      fail('condition_field_missing', `Field "${error.field}" is needed to choose the next state; provide it in the request.`, {
-        field: error.field,
-      });
-    }
-    if (error instanceof DomainError) throw error;
-    // Usually a field that is unset or of another type than the expression compares it with.
-    return fail('condition_failed', `The condition choosing the next state could not be evaluated: ${(error as Error).message}. Check the field values it uses.`);
   }
 }
 
@@ -95,8 +76,18 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
   // Loonflow takes the title from the request whatever the start state allows; an unset field is simply absent.
   const fields = Object.fromEntries(Object.entries(collected.values).filter(([key, value]) => key !== 'title' && value !== null));
 
-  // Conditions see what the creator may write, as stored (an int field sent as "3" compares as 3).
-  const destinationId = destinationOf(transition, collected.values);
+  const columns = {
+    id: command.ticketId,
+    sn: command.sn,
+    title: title.value ?? '',
+    creator: command.creator,
+    workflow_id: wf.id,
+    state_id: start.id,
+    parent_ticket_id: command.parentTicketId,
+    parent_ticket_state_id: command.parentTicketStateId,
+    act_state_id: ActState.draft,
+  };
+  const destinationId = destinationOf(transition, conditionValues(columns, {}, wf, collected.values));
   const destination =
     stateById(wf, destinationId) ?? fail('state_not_found', `Transition ${transition.id} leads to state ${destinationId}, which does not exist.`);
   const assignment = resolveAssignment(destination, {

@@ -18,7 +18,8 @@ import {
   type WorkflowDefinition,
 } from '../workflow.ts';
 import { ENGINE, type TicketCommand } from './commands.ts';
-import { checkSuggestion, destinationOf } from './create-ticket.ts';
+import { checkSuggestion } from './create-ticket.ts';
+import { conditionValues, destinationOf } from './routing.ts';
 import { actStateAfterForcing, actStateAfterTransition, enterState, type EntryContext } from './entering-states.ts';
 import type { Actor, Assignment, FieldChanges, TicketEvent } from './events.ts';
 import { canView, handlePermission, isTicketAdmin, type WorkflowGrants } from './permissions.ts';
@@ -63,29 +64,18 @@ function checkTarget(target: string, actor: Actor) {
   if (target === actor.username) fail('invalid_request', 'target_username is yourself; choose someone else.');
 }
 
-/** The ticket's own columns a condition may name, beside the workflow's custom fields. */
-export const CONDITION_BASE_KEYS = ['id', 'sn', 'title', 'creator', 'workflow_id', 'state_id', 'parent_ticket_id', 'parent_ticket_state_id', 'act_state_id'] as const;
-
-/**
- * Field values a condition may refer to: the ticket's columns and every field of the workflow
- * (null when unset), overlaid with what this request writes. Loonflow overlays the whole
- * request; we don't, or a read-only value sent by a handler could steer the routing.
- */
-export function conditionValues(ticket: Ticket, wf: WorkflowDefinition, written: Record<string, unknown>): Record<string, unknown> {
-  const base: Record<(typeof CONDITION_BASE_KEYS)[number], unknown> & Record<string, unknown> = {
-    id: ticket.id,
-    sn: ticket.sn,
-    title: ticket.title,
-    creator: ticket.creator,
-    workflow_id: ticket.workflowId,
-    state_id: ticket.assignment.stateId,
-    parent_ticket_id: ticket.parentTicketId,
-    parent_ticket_state_id: ticket.parentTicketStateId,
-    act_state_id: ticket.actStateId,
-  };
-  for (const field of wf.custom_fields) base[field.field_key] = ticket.fields[field.field_key] ?? null;
-  return { ...base, ...written };
-}
+/** The ticket's columns as conditions see them. */
+const columnsOf = (ticket: Ticket) => ({
+  id: ticket.id,
+  sn: ticket.sn,
+  title: ticket.title,
+  creator: ticket.creator,
+  workflow_id: ticket.workflowId,
+  state_id: ticket.assignment.stateId,
+  parent_ticket_id: ticket.parentTicketId,
+  parent_ticket_state_id: ticket.parentTicketStateId,
+  act_state_id: ticket.actStateId,
+});
 
 /** Validated values for `keys` (as stored, for conditions) and before/after pairs of what actually changes. */
 function fieldChanges(ticket: Ticket, wf: WorkflowDefinition, keys: string[], values: Record<string, unknown>) {
@@ -152,9 +142,7 @@ function decideHandle(
     },
   ];
   const move = () => {
-    // Conditions see values as stored (an int field sent as "800" compares as 800).
-    const values = conditionValues({ ...ticket, fields: fieldsAfter as Ticket['fields'] }, wf, normalized);
-    const destinationId = destinationOf(transition, values);
+    const destinationId = destinationOf(transition, conditionValues(columnsOf(ticket), fieldsAfter, wf, normalized));
     const destination =
       stateById(wf, destinationId) ?? fail('state_not_found', `Transition ${transition.id} leads to state ${destinationId}, which does not exist.`);
     const assignment = enterState(ticket, destination, fieldsAfter, ctx);

@@ -56,26 +56,34 @@ const listQuery = z.object({
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-/**
- * Workflows a list category restricts to. `all` holds only workflows whose every ticket the
- * user may see (no view check, or an admin, viewer or intervener of it), so that the list
- * never shows what the detail would refuse; view and intervene come from the grants.
- */
-function categoryWorkflows(caller: Caller, username: string, category: string): number[] | null {
-  if (category !== 'all' && category !== 'view' && category !== 'intervene') return null;
+/** Workflows the view and intervene categories list, from the workflows' grants. */
+function grantedWorkflows(caller: Caller, username: string, category: 'view' | 'intervene'): number[] {
   const viewer = viewerOf(caller.catalog, username);
-  const ids: number[] = [];
-  for (const [wid, versions] of caller.catalog.workflows) {
-    const wf = versions[versions.length - 1].definition;
-    const granted =
-      category === 'all'
-        ? mayViewAll(wf, viewer)
-        : category === 'view'
-          ? wf.view_persons.includes(username) || wf.view_depts.some((d) => viewer.deptIds.has(d))
-          : wf.interveners.includes(username);
-    if (granted) ids.push(wid);
-  }
-  return ids;
+  return [...caller.catalog.workflows]
+    .filter(([, versions]) => {
+      const wf = versions[versions.length - 1].definition;
+      return category === 'view'
+        ? wf.view_persons.includes(username) || wf.view_depts.some((d) => viewer.deptIds.has(d))
+        : wf.interveners.includes(username);
+    })
+    .map(([id]) => id);
+}
+
+/**
+ * `all` is every ticket of the workflows the user may fully view, plus the user's own
+ * tickets elsewhere: a list never shows what the detail would refuse. Returns the category
+ * to run (only their own tickets: relation) and, for a mix, the fully visible workflows.
+ */
+function allCategory(caller: Caller, username: string, scope: number[] | null) {
+  const viewer = viewerOf(caller.catalog, username);
+  const scoped = scope ?? [...caller.catalog.workflows.keys()];
+  const full = scoped.filter((id) => {
+    const versions = caller.catalog.workflows.get(id);
+    return versions !== undefined && mayViewAll(versions[versions.length - 1].definition, viewer);
+  });
+  if (full.length === scoped.length) return { category: 'all' as const };
+  if (full.length === 0) return { category: 'relation' as const };
+  return { category: 'all' as const, fullyVisibleWorkflowIds: full };
 }
 
 export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
@@ -84,14 +92,12 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
     const q = parseWith(listQuery, request.query, 'query');
     const now = deps.commands.clock();
     const noWindow = q.create_start === undefined && q.create_end === undefined;
-    const workflowIds = intersect(
-      intersect(appWorkflowIds(request.caller), q.workflow_ids ?? null),
-      categoryWorkflows(request.caller, username, q.category),
-    );
+    const scope = intersect(appWorkflowIds(request.caller), q.workflow_ids ?? null);
+    const category = q.category === 'all' ? allCategory(request.caller, username, scope) : { category: q.category };
     const page = await ticketListPage(deps.readModels, {
       username,
-      category: q.category,
-      workflowIds,
+      ...category,
+      workflowIds: q.category === 'view' || q.category === 'intervene' ? intersect(scope, grantedWorkflows(request.caller, username, q.category)) : scope,
       sn: q.sn,
       title: q.title,
       // ticket.rst: without either bound, only the last year. With one bound the other is

@@ -201,7 +201,7 @@ async function createTicketRow(trx: Trx, recorded: RecordedEvent, d: Extract<Tic
 
 export const ticketsProjection: Projection = {
   name: 'tickets',
-  version: 3,
+  version: 4,
   tables: TICKET_TABLES,
   createTables: createTicketTables,
   async apply(trx, recorded) {

@@ -9,6 +9,8 @@ export interface TicketListFilter {
   category: ListCategory;
   /** Workflows the caller may see here (app scope, category and `workflow_ids` already combined); null = all. */
   workflowIds: number[] | null;
+  /** For `all`: workflows whose every ticket the user may see; elsewhere only tickets the user is related to. */
+  fullyVisibleWorkflowIds?: number[];
   sn?: string;
   title?: string;
   createStart?: Date;
@@ -81,6 +83,10 @@ function selection(db: Kysely<ReadModels>, f: TicketListFilter): Selection {
     if (f.workflowIds) c.push(f.workflowIds.length ? eb(`${key}.workflow_id` as 't.workflow_id', 'in', f.workflowIds) : sql<SqlBool>`false`);
     if (f.createStart) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '>=', f.createStart));
     if (f.createEnd) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '<=', f.createEnd));
+    if (f.fullyVisibleWorkflowIds) {
+      const related = eb.exists(eb.selectFrom('ticket_users as r').select('r.ticket_id').whereRef('r.ticket_id', '=', 't.id').where('r.username', '=', f.username));
+      c.push(eb.or([eb('t.workflow_id', 'in', f.fullyVisibleWorkflowIds), related]));
+    }
     // In loonflow's duty list an ended ticket never shows, whatever the desk says.
     if (f.category === 'duty') c.push(eb('t.act_state_id', 'not in', [4, 5]));
     return eb.and(c);
@@ -104,6 +110,7 @@ const countableByDay = (f: TicketListFilter) =>
   f.category !== 'owner' &&
   f.createStart !== undefined &&
   f.createEnd !== undefined &&
+  !f.fullyVisibleWorkflowIds &&
   !(f.sn || f.title || f.stateIds?.length || f.ticketIds?.length || f.actStateId !== undefined || f.creator || f.parentTicketId || f.parentTicketStateId);
 
 async function countTickets(db: Kysely<ReadModels>, f: TicketListFilter): Promise<number> {
