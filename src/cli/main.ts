@@ -136,9 +136,9 @@ program
   .description("audit replay: the ticket after each of its events, from the log alone")
   .action(async (id: string, options: { at?: string; json?: boolean }) => {
     const ticketId = Number(id);
-    const at = options.at ? new Date(options.at.replace(' ', 'T')) : undefined;
-    if (!Number.isSafeInteger(ticketId) || ticketId <= 0 || (at && Number.isNaN(at.getTime()))) {
-      console.error('Give a ticket id (a positive integer) and, with --at, a time such as 2026-11-29T10:00:00Z.');
+    const at = options.at === undefined ? undefined : momentOf(options.at);
+    if (!Number.isSafeInteger(ticketId) || ticketId <= 0 || at === null) {
+      console.error('Give a ticket id (a positive integer) and, with --at, a local time such as "2026-11-29 10:00:00" or an ISO 8601 one.');
       process.exitCode = 1;
       return;
     }
@@ -168,5 +168,23 @@ program
       await runtime.close();
     }
   });
+
+/**
+ * The end of the moment a person means: "2026-11-29 18:52:33" (local, as the API shows
+ * times) includes that whole second, "2026-11-29" the whole day; ISO 8601 with a zone is
+ * taken as given. Null when it is no real time.
+ */
+function momentOf(text: string): Date | null {
+  const local = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
+  if (local) {
+    const [, y, m, d, hh, mm, ss] = local.map(Number);
+    const start = new Date(y, m - 1, d, hh || 0, mm || 0, ss || 0);
+    if (start.getMonth() !== m - 1 || start.getDate() !== d) return null;
+    const span = local[6] !== undefined ? 1000 : local[5] !== undefined ? 60_000 : 86_400_000;
+    return new Date(start.getTime() + span - 1);
+  }
+  const zoned = new Date(text);
+  return /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) && !Number.isNaN(zoned.getTime()) ? zoned : null;
+}
 
 await program.parseAsync(process.argv);
