@@ -1,38 +1,13 @@
-import t, { type Test } from 'tap';
-import type { KyselyPlugin } from 'kysely';
+import t from 'tap';
 import { DEMO_CONFIG_PATH, loadConfigFile } from '../../src/config/config-document.ts';
-import { buildApp } from '../../src/http/app.ts';
-import { DEMO_APP, signedHeaders, startApp, type TestApp } from '../support/app.ts';
+import { startApp } from '../support/app.ts';
+import { countingApp } from '../support/counting-app.ts';
 
 const NARROW_APP = { name: 'narrow', token: 'narrow-token' };
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const SECRETS = /demo-hook-token|hook_token|hook_url|external_token|127\.0\.0\.1:9000/;
 const wf = '/api/v1.0/workflows';
 
-/** The same app on a read-model handle that counts the queries it runs. */
-async function countingApp(t: Test, api: TestApp) {
-  let queries = 0;
-  const counter: KyselyPlugin = {
-    transformQuery: (args) => {
-      queries += 1;
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  };
-  const app = await buildApp({
-    commands: api.runtime.commands,
-    readModels: api.runtime.database.db.withPlugin(counter),
-    waitForProjections: (position) => api.runtime.projections.waitFor(position),
-    signatureTtlSeconds: 120,
-  });
-  t.teardown(() => app.close());
-  return async (url: string, query: Record<string, string> = {}) => {
-    const before = queries;
-    const res = await app.inject({ method: 'GET', url, query, headers: signedHeaders(DEMO_APP, api.now(), 'admin') });
-    t.equal(res.statusCode, 200, url, { body: res.body });
-    return queries - before;
-  };
-}
 
 t.test('workflow configuration reads', async (t) => {
   const api = await startApp(t);
