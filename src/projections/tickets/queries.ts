@@ -11,6 +11,8 @@ export interface TicketListFilter {
   workflowIds: number[] | null;
   /** For `all`: workflows whose every ticket the user may see; elsewhere only tickets the user is related to. */
   fullyVisibleWorkflowIds?: number[];
+  /** Workflows left out (counting the user's own tickets beside the fully visible ones). */
+  excludedWorkflowIds?: number[];
   sn?: string;
   title?: string;
   createStart?: Date;
@@ -83,6 +85,7 @@ function selection(db: Kysely<ReadModels>, f: TicketListFilter): Selection {
     if (f.workflowIds) c.push(f.workflowIds.length ? eb(`${key}.workflow_id` as 't.workflow_id', 'in', f.workflowIds) : sql<SqlBool>`false`);
     if (f.createStart) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '>=', f.createStart));
     if (f.createEnd) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '<=', f.createEnd));
+    if (f.excludedWorkflowIds?.length) c.push(eb(`${key}.workflow_id` as 't.workflow_id', 'not in', f.excludedWorkflowIds));
     if (f.fullyVisibleWorkflowIds) {
       const related = eb.exists(eb.selectFrom('ticket_users as r').select('r.ticket_id').whereRef('r.ticket_id', '=', 't.id').where('r.username', '=', f.username));
       c.push(eb.or([eb('t.workflow_id', 'in', f.fullyVisibleWorkflowIds), related]));
@@ -99,6 +102,8 @@ function selection(db: Kysely<ReadModels>, f: TicketListFilter): Selection {
   if (kind !== 'any') query = query.where(`u.${kind}`, '=', true);
   return { key: 'u', query: query.where(scoped('u') as never) as unknown as Selection['query'] };
 }
+
+const intersectIds = (scope: number[] | null, ids: number[]) => (scope === null ? ids : ids.filter((id) => scope.includes(id)));
 
 const DAY_MS = 86_400_000;
 const ceilDay = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
@@ -119,6 +124,15 @@ async function countTickets(db: Kysely<ReadModels>, f: TicketListFilter): Promis
     const [{ total }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute();
     return Number(total);
   };
+  // Every ticket of the fully visible workflows, plus the user's own tickets in the others.
+  if (f.fullyVisibleWorkflowIds) {
+    const { fullyVisibleWorkflowIds: full, ...rest } = f;
+    const [visible, own] = await Promise.all([
+      countTickets(db, { ...rest, workflowIds: intersectIds(f.workflowIds, full) }),
+      exact({ ...rest, category: 'relation', excludedWorkflowIds: full }),
+    ]);
+    return visible + own;
+  }
   if (!countableByDay(f)) return exact(f);
   const firstWholeDay = ceilDay(f.createStart!);
   const endOfWholeDays = floorDay(f.createEnd!);
