@@ -7,7 +7,7 @@ import { emptyCatalog, evolveCatalog, type Catalog } from '../../src/domain/cata
 import type { CatalogEvent } from '../../src/domain/catalog/events.ts';
 import type { User } from '../../src/domain/directory.ts';
 import type { WorkflowDefinition } from '../../src/domain/workflow.ts';
-import { state, transition } from './decider-spec.ts';
+import { state, transition, workflow } from './decider-spec.ts';
 
 const NOW = new Date('2024-03-05T08:30:00.000Z');
 
@@ -30,21 +30,11 @@ const user = (username: string, alias: string, dept_ids: number[]): User => ({
 });
 
 
-const vpn: WorkflowDefinition = {
-  id: 2,
-  name: 'vpn',
-  description: '',
+const vpn: WorkflowDefinition = workflow(2, 'vpn', {
   view_permission_check: true,
-  limit_expression: {},
   display_form: ['sn', 'title'],
-  title_template: '',
-  content_template: '',
   notices: [1],
   admins: ['admin'],
-  interveners: [],
-  view_persons: [],
-  view_depts: [],
-  custom_fields: [],
   states: [
     state(6, 'new', 1, { participant_type_id: 5, participant: 'creator', state_field: { title: 2 } }),
     state(7, 'tl', 0, { participant_type_id: 5, participant: 'creator_tl' }),
@@ -54,7 +44,7 @@ const vpn: WorkflowDefinition = {
   transitions: [
     transition(7, 'submit', 6, 7),
   ],
-};
+});
 
 const document: ConfigDocument = {
   apps: [{ name: 'ops', token: 's3cret', ticket_sn_prefix: 'ops', workflow_ids: [2] }],

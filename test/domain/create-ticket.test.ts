@@ -9,7 +9,7 @@ import { decideCreateTicket, type CreateTicket } from '../../src/domain/ticket/c
 import type { TicketCreated, TicketEvent } from '../../src/domain/ticket/events.ts';
 import { evolveTicket, initialTicketState, type TicketState } from '../../src/domain/ticket/ticket.ts';
 import type { WorkflowDefinition } from '../../src/domain/workflow.ts';
-import { field, outcome, state, transition } from './decider-spec.ts';
+import { field, outcome, state, transition, workflow } from './decider-spec.ts';
 
 // spec(decide).given(catalogEvents, ticketEvents?).when(command).then(events) | thenThrows(code)
 type Decide<C, S, E> = (command: C, state: S, catalog: Catalog) => E[];
@@ -29,20 +29,8 @@ const TL = 2;
 const HR = 3;
 const END = 4;
 
-const leave: WorkflowDefinition = {
-  id: 1,
-  name: 'leave',
-  description: '',
-  view_permission_check: false,
-  limit_expression: {},
-  display_form: [],
-  title_template: '',
-  content_template: '',
-  notices: [],
+const leave: WorkflowDefinition = workflow(1, 'leave', {
   admins: ['admin'],
-  interveners: [],
-  view_persons: [],
-  view_depts: [],
   custom_fields: [
     field(1, 'days', FieldType.int),
     field(2, 'reason', FieldType.string),
@@ -78,7 +66,7 @@ const leave: WorkflowDefinition = {
     }),
     transition(7, 'submit to nowhere', START, 99, { field_require_check: false }),
   ],
-};
+});
 
 const leaveV1 = { version: 1, definition: leave };
 // Version 2 hands TL approval to hanmeimei.

@@ -2,7 +2,7 @@
 // workflow definitions small enough to read every rule off them. Not a test file itself.
 import type t from 'tap';
 import { DomainError, type ErrorCode } from '../../src/domain/errors.ts';
-import type { CustomFieldDefinition, StateDefinition, TransitionDefinition } from '../../src/domain/workflow.ts';
+import type { CustomFieldDefinition, StateDefinition, TransitionDefinition, WorkflowDefinition } from '../../src/domain/workflow.ts';
 
 export type Assert = Pick<typeof t, 'strictSame' | 'equal' | 'fail' | 'ok' | 'match' | 'not'>;
 
@@ -91,5 +91,26 @@ export const transition = (
   field_require_check: true,
   alert_enable: false,
   alert_text: '',
+  ...rest,
+});
+
+/** A workflow with loonflow's defaults (no view check, no admins) but for what `rest` sets. */
+export const workflow = (id: number, name: string, rest: Partial<WorkflowDefinition> = {}): WorkflowDefinition => ({
+  id,
+  name,
+  description: '',
+  view_permission_check: false,
+  limit_expression: {},
+  display_form: [],
+  title_template: '',
+  content_template: '',
+  notices: [],
+  admins: [],
+  interveners: [],
+  view_persons: [],
+  view_depts: [],
+  custom_fields: [],
+  states: [],
+  transitions: [],
   ...rest,
 });

@@ -8,7 +8,7 @@ import {
   stateFieldRules,
 } from '../../src/domain/fields.ts';
 import type { CustomFieldDefinition, StateDefinition, WorkflowDefinition } from '../../src/domain/workflow.ts';
-import { field as baseField, state as baseState } from './decider-spec.ts';
+import { field as baseField, state as baseState, workflow as baseWorkflow } from './decider-spec.ts';
 
 const field = (field_key: string, field_type_id: number, field_choice: Record<string, string> = {}): CustomFieldDefinition =>
   baseField(1, field_key, field_type_id, field_choice);
@@ -18,24 +18,7 @@ const state = (state_field: StateDefinition['state_field']): StateDefinition =>
 
 const leaveTypes = { '1': '年假', '2': '调休', '3': '病假' };
 
-const workflow = (custom_fields: CustomFieldDefinition[]): WorkflowDefinition => ({
-  id: 1,
-  name: 'leave',
-  description: '',
-  view_permission_check: false,
-  limit_expression: {},
-  display_form: [],
-  title_template: '',
-  content_template: '',
-  notices: [],
-  admins: [],
-  interveners: [],
-  view_persons: [],
-  view_depts: [],
-  custom_fields,
-  states: [],
-  transitions: [],
-});
+const workflow = (custom_fields: CustomFieldDefinition[]): WorkflowDefinition => baseWorkflow(1, 'leave', { custom_fields });
 
 type Asserts = Pick<typeof t, 'strictSame' | 'equal' | 'match'>;
 

@@ -12,7 +12,7 @@ import { decideTicket } from '../../src/domain/ticket/decide-ticket.ts';
 import type { Actor, Assignment, FieldChanges, TicketCreated, TicketEvent } from '../../src/domain/ticket/events.ts';
 import { evolveTicket, initialTicketState, type TicketState } from '../../src/domain/ticket/ticket.ts';
 import type { TransitionDefinition, WorkflowDefinition, WorkflowVersion } from '../../src/domain/workflow.ts';
-import { field, outcome, state, transition as baseTransition } from './decider-spec.ts';
+import { field, outcome, state, transition as baseTransition, workflow } from './decider-spec.ts';
 
 // ---------------------------------------------------------------------------------------
 // Spec helper
@@ -96,20 +96,9 @@ export const T = {
 
 export const HOOK_CONFIG = { hook_url: 'http://127.0.0.1:9000/hook', hook_token: 'secret', wait: true };
 
-export const purchase: WorkflowDefinition = {
-  id: 1,
-  name: 'purchase',
-  description: '',
+export const purchase: WorkflowDefinition = workflow(1, 'purchase', {
   view_permission_check: true,
-  limit_expression: {},
-  display_form: [],
-  title_template: '',
-  content_template: '',
-  notices: [],
   admins: ['admin'],
-  interveners: [],
-  view_persons: [],
-  view_depts: [],
   custom_fields: [
     field(1, 'amount', FieldType.int),
     field(2, 'reason', FieldType.string),
@@ -175,7 +164,7 @@ export const purchase: WorkflowDefinition = {
     transition(T.scriptDone, 'script done', SCRIPT, END),
     transition(T.deskDone, 'desk done', DESK, END),
   ],
-};
+});
 
 export const transitionName = (id: number): string => purchase.transitions.find((tr) => tr.id === id)!.name;
 
