@@ -14,8 +14,8 @@ export async function dumpReadModels(db: Kysely<any>): Promise<Record<string, un
 
 /**
  * A position at or after every event appended so far. Reading the log's last event is not
- * enough on a busy server: readAll stops below the oldest open transaction (anyone's), so
- * append a marker and use its position instead.
+ * enough on a busy server: readAll stops below the oldest appending transaction still open,
+ * so append a marker and use its position instead.
  */
 export async function endOfLog(store: EventStore): Promise<LogPosition> {
   const { position } = await store.appendToStream('ticket_test-markers', [{ type: 'TestMarkerAppended', data: {} }]);

@@ -92,15 +92,8 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: { after?: LogPosition; maxCount?: number } = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? START;
-    // Only transactions older than every running one are final: a transaction that
-    // started earlier but commits later would otherwise be skipped for good.
     const { rows } = await sql<EventRow>`
-      select global_position, transaction_id::text as txid, stream_id, stream_revision, type, data, metadata, recorded_at
-        from es_events
-       where (transaction_id, global_position) > (${String(after.commit)}::xid8, ${String(after.prepare)}::bigint)
-         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       order by transaction_id, global_position
-       limit ${options.maxCount ?? 1000}`.execute(this.database.db);
+      select * from es_read_all(${String(after.commit)}::xid8, ${String(after.prepare)}::bigint, ${options.maxCount ?? 1000})`.execute(this.database.db);
     return rows.map(toRecorded);
   }
 

@@ -1,9 +1,14 @@
 // The PostgreSQL event log. Expected revisions are enforced by `es_append` inside the
-// database; the global order is (transaction id, position) so that a reader never moves
-// past a transaction that has not committed yet (see readAll in the adapter).
+// database; the global order is (transaction id, position) and a reader only reads below
+// the horizon (`es_horizon`): the lowest transaction id that may still append, so that a
+// transaction that commits late is never skipped, while transactions that do not append
+// (anywhere on the server) hold nothing back.
 import { sql, type Kysely } from 'kysely';
 
 export const EVENTS_CHANNEL = 'flowledger_events';
+
+/** Advisory-lock class of appending transactions (two-key form, objsubid 2); the key is the schema. */
+const WRITER_LOCK_CLASS = 1_179_407_429; // "FLWE"
 
 export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
   await sql`
@@ -36,6 +41,12 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
       v_next bigint;
       v_position bigint;
     begin
+      -- The horizon sees writers by this lock, taken before the transaction has an id: a
+      -- transaction that already wrote something else would slip through unseen.
+      if pg_current_xact_id_if_assigned() is not null then
+        raise exception using errcode = '25000', message = 'es_append must be the first write of its transaction';
+      end if;
+      perform pg_advisory_xact_lock_shared(${WRITER_LOCK_CLASS}, hashtext(current_schema()));
       if v_count = 0 then
         raise exception using errcode = '22023', message = 'nothing to append';
       end if;
@@ -69,6 +80,61 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
       select max(global_position) into v_position from inserted;
       perform pg_notify('${EVENTS_CHANNEL}', '');
       return query select v_next, pg_current_xact_id()::text, v_position;
+    end
+    $fn$`).execute(db);
+  // Why this is safe: a writer takes the lock before it gets a transaction id and keeps it
+  // until it ends. Reading the lock table once, a writer whose id is below the result either
+  // ended before that read (so a later statement's snapshot sees its events) or it would
+  // have been seen holding the lock. A holder whose id is not visible yet (between the lock
+  // and its first write) falls back to the oldest running transaction, the old bound.
+  await sql.raw(`
+    create or replace function es_horizon() returns xid8
+    language plpgsql volatile as $fn$
+    declare
+      v_snapshot pg_snapshot := pg_current_snapshot();
+      v_xmax bigint := pg_snapshot_xmax(v_snapshot)::text::bigint;
+      v_unknown boolean;
+      v_lowest bigint;
+    begin
+      with locks as materialized (select * from pg_locks),
+      writers as (
+        select w.virtualtransaction from locks w
+         where w.locktype = 'advisory' and w.granted and w.objsubid = 2
+           and w.classid = ${WRITER_LOCK_CLASS}::oid and w.objid = hashtext(current_schema())::oid
+           and w.database = (select oid from pg_database where datname = current_database())),
+      ids as (
+        select w.virtualtransaction, min(x.transactionid::text::bigint) as xid32
+          from writers w
+          left join locks x on x.locktype = 'transactionid' and x.mode = 'ExclusiveLock' and x.granted
+                           and x.virtualtransaction = w.virtualtransaction
+         group by w.virtualtransaction)
+      -- pg_locks shows 32-bit ids: widen each to the epoch nearest the snapshot's xmax.
+      select bool_or(xid32 is null),
+             min(v_xmax + (xid32 - v_xmax % 4294967296 + 6442450944) % 4294967296 - 2147483648)
+        into v_unknown, v_lowest
+        from ids;
+      if v_unknown then
+        return pg_snapshot_xmin(v_snapshot);
+      end if;
+      return least(coalesce(v_lowest, v_xmax), v_xmax)::text::xid8;
+    end
+    $fn$`).execute(db);
+  // One round trip: the query below takes its snapshot after es_horizon has read the locks.
+  await sql.raw(`
+    create or replace function es_read_all(p_after_commit xid8, p_after_position bigint, p_max integer)
+    returns table (global_position bigint, txid text, stream_id text, stream_revision bigint, type text,
+                   data jsonb, metadata jsonb, recorded_at timestamptz)
+    language plpgsql volatile as $fn$
+    declare
+      v_horizon xid8 := es_horizon();
+    begin
+      return query
+        select e.global_position, e.transaction_id::text, e.stream_id, e.stream_revision, e.type, e.data, e.metadata, e.recorded_at
+          from es_events e
+         where (e.transaction_id, e.global_position) > (p_after_commit, p_after_position)
+           and e.transaction_id < v_horizon
+         order by e.transaction_id, e.global_position
+         limit p_max;
     end
     $fn$`).execute(db);
 }
