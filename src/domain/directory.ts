@@ -46,3 +46,21 @@ export interface Notice {
   hook_url: string;
   hook_token: string;
 }
+
+/** The users a ticket may be given to: the catalog satisfies this. */
+export interface UserDirectory {
+  users: ReadonlyMap<string, User>;
+}
+
+/**
+ * The one guard for every username a command names as a person to work a ticket (deliver
+ * and add_node targets, username and multi-username field values): it must be an active
+ * user of the directory. Otherwise the ticket would wait on someone nobody can log in as.
+ * Returns why `username` cannot be named, or undefined when it can.
+ */
+export function notAssignable(directory: UserDirectory, username: string): string | undefined {
+  const user = directory.users.get(username);
+  if (user === undefined) return `"${username}" is not a user of the directory`;
+  if (!user.is_active) return `"${username}" is not an active user`;
+  return undefined;
+}

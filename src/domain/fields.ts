@@ -2,6 +2,9 @@
 // required-field check. loonflow stores whatever arrives and fails later in the database
 // (quirk Q29); we validate up front so a bad value is a 400 that names the field.
 
+import * as BOUNDS from './bounds.ts';
+import { codePoints, withinLength } from './bounds.ts';
+import { notAssignable, type UserDirectory } from './directory.ts';
 import type { CustomFieldDefinition, StateDefinition, WorkflowDefinition } from './workflow.ts';
 
 /** A stored field value; `null` means unset. */
@@ -35,12 +38,13 @@ export const NON_FIELD_KEYS: ReadonlySet<string> = new Set([
   'username',
 ]);
 
-// Lengths follow loonflow's columns (§1.4, §1.5).
-const TITLE_MAX = 500;
-const STRING_MAX = 1000;
-const TEXT_MAX = 100_000;
-const USERNAME_MAX = 50;
-const LIST_MAX = 1000;
+// Lengths follow loonflow's columns (§1.4, §1.5); see bounds.ts.
+const TITLE_MAX = BOUNDS.TITLE_MAX;
+const STRING_MAX = BOUNDS.STRING_FIELD_MAX;
+const TEXT_MAX = BOUNDS.TEXT_FIELD_MAX;
+const USERNAME_MAX = BOUNDS.USERNAME_MAX;
+const LIST_MAX = BOUNDS.LIST_JOINED_MAX;
+const LIST_ITEMS_MAX = BOUNDS.LIST_ITEMS_MAX;
 
 const ok = (value: FieldValue): FieldResult => ({ ok: true, value });
 const fail = (key: string, expected: string, raw: unknown): FieldResult => ({
@@ -57,13 +61,10 @@ const describe = (raw: unknown): string => {
   return typeof raw === 'object' ? 'an object' : typeof raw;
 };
 
-// Limits count characters as the database does (code points), not UTF-16 units.
-const withinLength = (s: string, max: number): boolean => s.length <= max || [...s].length <= max;
-
 const checkString = (key: string, raw: unknown, max: number): FieldResult => {
   if (typeof raw !== 'string') return fail(key, 'a string', raw);
   if (!withinLength(raw, max)) {
-    return { ok: false, error: `Field "${key}" must be at most ${max} characters, got ${[...raw].length}` };
+    return { ok: false, error: `Field "${key}" must be at most ${max} characters, got ${codePoints(raw)}` };
   }
   return ok(raw);
 };
@@ -143,15 +144,23 @@ const parseChoice = (field: CustomFieldDefinition, raw: unknown): FieldResult =>
  * Splits a comma-joined string or an array into items. `""` and `[]` mean "none".
  * Items are trimmed and de-duplicated (order kept); empty items and non-string array
  * elements are errors. `item` converts one array element or returns undefined to reject it.
+ * More than LIST_ITEMS_MAX items is refused before anything else is done with them.
  */
 const splitList = (
   raw: unknown,
   item: (el: unknown) => string | undefined,
-): { ok: true; items: string[] } | { ok: false } => {
+): { ok: true; items: string[] } | { ok: false; tooMany?: number } => {
   let parts: (string | undefined)[];
-  if (typeof raw === 'string') parts = raw === '' ? [] : raw.split(',');
-  else if (Array.isArray(raw)) parts = raw.map(item);
-  else return { ok: false };
+  if (typeof raw === 'string') {
+    if (raw === '') return { ok: true, items: [] };
+    // Counting commas first: a megabyte of them must not be split into a million items.
+    const count = (raw.match(/,/g)?.length ?? 0) + 1;
+    if (count > LIST_ITEMS_MAX) return { ok: false, tooMany: count };
+    parts = raw.split(',');
+  } else if (Array.isArray(raw)) {
+    if (raw.length > LIST_ITEMS_MAX) return { ok: false, tooMany: raw.length };
+    parts = raw.map(item);
+  } else return { ok: false };
   const items: string[] = [];
   for (const part of parts) {
     const trimmed = part?.trim();
@@ -162,11 +171,17 @@ const splitList = (
   return { ok: true, items };
 };
 
+const tooManyItems = (key: string, count: number): FieldResult => ({
+  ok: false,
+  error: `Field "${key}" must have at most ${LIST_ITEMS_MAX} items, got ${count}`,
+});
+
 const asString = (el: unknown): string | undefined => (typeof el === 'string' ? el : undefined);
 
 const parseMultiChoice = (field: CustomFieldDefinition, raw: unknown): FieldResult => {
   // A single number is one key, like for radio/select.
   const list = splitList(typeof raw === 'number' ? choiceKey(raw) : raw, choiceKey);
+  if (!list.ok && list.tooMany !== undefined) return tooManyItems(field.field_key, list.tooMany);
   if (list.ok && list.items.every((k) => isChoice(field, k))) return ok(list.items.join(','));
   return {
     ok: false,
@@ -183,16 +198,18 @@ const parseUsername = (key: string, raw: unknown): FieldResult => {
     : fail(key, `a username (non-empty, no comma, at most ${USERNAME_MAX} characters)`, raw);
 };
 
-const parseStringList = (
-  key: string,
-  raw: unknown,
-  expected: string,
-  valid: (item: string) => boolean,
-): FieldResult => {
+/** A list of names or paths: at most LIST_ITEMS_MAX items, each at most `itemMax` characters, LIST_MAX joined. */
+const parseStringList = (key: string, raw: unknown, what: string, itemMax: number): FieldResult => {
   const list = splitList(raw, asString);
-  const joined = list.ok && list.items.every(valid) ? list.items.join(',') : undefined;
-  if (joined !== undefined && withinLength(joined, LIST_MAX)) return ok(joined);
-  return fail(key, `${expected} (at most ${LIST_MAX} characters joined)`, raw);
+  if (!list.ok && list.tooMany !== undefined) return tooManyItems(key, list.tooMany);
+  if (!list.ok) return fail(key, `a comma-joined list or array of ${what}s`, raw);
+  const long = list.items.find((item) => !withinLength(item, itemMax));
+  if (long !== undefined) return { ok: false, error: `Field "${key}": each ${what} must be at most ${itemMax} characters, got ${codePoints(long)}` };
+  const joined = list.items.join(',');
+  if (!withinLength(joined, LIST_MAX)) {
+    return { ok: false, error: `Field "${key}" must be at most ${LIST_MAX} characters joined with commas, got ${codePoints(joined)}` };
+  }
+  return ok(joined);
 };
 
 /**
@@ -227,9 +244,9 @@ export function normalizeFieldValue(field: CustomFieldDefinition, raw: unknown):
     case FieldType.username:
       return parseUsername(key, raw);
     case FieldType.multiUsername:
-      return parseStringList(key, raw, 'a comma-joined list or array of usernames', isUsername);
+      return parseStringList(key, raw, 'username', USERNAME_MAX);
     case FieldType.attachment:
-      return parseStringList(key, raw, 'a comma-joined list or array of file paths', () => true);
+      return parseStringList(key, raw, 'file path', BOUNDS.FILE_PATH_MAX);
     default:
       // Config validation should prevent this; report it rather than store an untyped value.
       return { ok: false, error: `Field "${key}" has unsupported field_type_id ${field.field_type_id}` };
@@ -241,14 +258,29 @@ export const normalizeTitle = (raw: unknown): FieldResult =>
   raw === null || raw === undefined ? ok(null) : checkString('title', raw, TITLE_MAX);
 
 /**
- * Field rules of a state: required = attribute 2, writable = 2 or 3, in config order
- * (JS objects list integer-like keys first; field keys are identifiers, so that is moot).
+ * `keys` in the workflow's field order: the title first, then the custom fields by
+ * order_id (ties in definition order), then anything else as given. Errors and missing
+ * fields are listed in this order, the order a form shows them.
  */
-export function stateFieldRules(state: StateDefinition): { required: string[]; writable: string[] } {
+export function inFieldOrder(workflow: WorkflowDefinition, keys: string[]): string[] {
+  const rank = new Map<string, number>([['title', -1]]);
+  workflow.custom_fields
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => a.f.order_id - b.f.order_id || a.i - b.i)
+    .forEach(({ f }, i) => rank.set(f.field_key, i));
+  const at = (k: string) => rank.get(k) ?? Number.MAX_SAFE_INTEGER;
+  return keys
+    .map((k, i) => ({ k, i }))
+    .sort((a, b) => at(a.k) - at(b.k) || a.i - b.i)
+    .map(({ k }) => k);
+}
+
+/** Field rules of a state: required = attribute 2, writable = 2 or 3, in the workflow's field order. */
+export function stateFieldRules(state: StateDefinition, workflow: WorkflowDefinition): { required: string[]; writable: string[] } {
   const entries = Object.entries(state.state_field);
   return {
-    required: entries.filter(([, a]) => a === 2).map(([k]) => k),
-    writable: entries.filter(([, a]) => a === 2 || a === 3).map(([k]) => k),
+    required: inFieldOrder(workflow, entries.filter(([, a]) => a === 2).map(([k]) => k)),
+    writable: inFieldOrder(workflow, entries.filter(([, a]) => a === 2 || a === 3).map(([k]) => k)),
   };
 }
 
@@ -278,16 +310,18 @@ export type CollectResult =
  * The body's values for the state's writable fields, type-checked. Only `title` and the
  * workflow's custom fields are taken; read-only, unknown and other base-field keys are
  * ignored as loonflow does. Every bad value is reported, so one 400 names them all.
+ * Usernames in username and multi-username fields must be active users of `directory`.
  * `null` values are kept: the caller decides whether that clears the field or is skipped.
  */
 export function collectFieldValues(
   workflow: WorkflowDefinition,
   writable: string[],
+  directory: UserDirectory,
   body: Record<string, unknown>,
 ): CollectResult {
   const values: Record<string, FieldValue> = {};
   const errors: { field: string; message: string }[] = [];
-  for (const key of writable) {
+  for (const key of inFieldOrder(workflow, writable)) {
     if (NON_FIELD_KEYS.has(key) || !Object.hasOwn(body, key)) continue;
     let result: FieldResult;
     if (key === 'title') {
@@ -295,10 +329,21 @@ export function collectFieldValues(
     } else {
       const field = workflow.custom_fields.find((f) => f.field_key === key);
       if (!field) continue;
-      result = normalizeFieldValue(field, body[key]);
+      result = checkUsers(field, normalizeFieldValue(field, body[key]), directory);
     }
     if (result.ok) values[key] = result.value;
     else errors.push({ field: key, message: result.error });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, values };
 }
+
+/** A valid username or multi-username value whose every name is assignable. */
+function checkUsers(field: CustomFieldDefinition, result: FieldResult, directory: UserDirectory): FieldResult {
+  if (!result.ok || typeof result.value !== 'string' || result.value === '') return result;
+  if (field.field_type_id !== FieldType.username && field.field_type_id !== FieldType.multiUsername) return result;
+  const problems = result.value.split(',').flatMap((name) => notAssignable(directory, name) ?? []);
+  return problems.length === 0 ? result : { ok: false, error: `Field "${field.field_key}": ${problems.join(', ')}; name active users of the directory` };
+}
+
+/** Several field errors in one sentence, separated so that each can be read on its own. */
+export const joinFieldErrors = (errors: { message: string }[]): string => errors.map((e) => e.message).join('; ');

@@ -307,6 +307,40 @@ t.test(
     .thenThrows('required_fields_missing', { fields: ['days', 'reason'] }),
 );
 
+t.test('given the start state lists reason before days, when both are missing, then they are named in the workflow\'s field order (days first)', async (t) => {
+  const reordered: WorkflowDefinition = {
+    ...leave,
+    states: leave.states.map((st) => (st.id === START ? { ...st, state_field: { reason: 2, budget: 3, days: 2, title: 3 } } : st)),
+  };
+  const v = { version: 1, definition: reordered };
+  let error: unknown;
+  try {
+    decideCreateTicket(create({ workflow: v, values: {} }), initialTicketState(), [...catalog, published(v)].reduce(evolveCatalog, emptyCatalog()));
+  } catch (e) {
+    error = e;
+  }
+  t.match(error, { code: 'required_fields_missing', details: { fields: ['days', 'reason'] }, message: 'Required fields are missing: days, reason.' });
+});
+
+t.test('given typed fields in a reordered start state, when title, budget and days are bad, then the errors come in field order separated by "; "', async (t) => {
+  const reordered: WorkflowDefinition = {
+    ...leave,
+    states: leave.states.map((st) => (st.id === START ? { ...st, state_field: { budget: 3, days: 2, reason: 2, title: 3 } } : st)),
+  };
+  const v = { version: 1, definition: reordered };
+  let error: unknown;
+  try {
+    decideCreateTicket(create({ workflow: v, values: { title: 7, days: 'x', reason: 'r', budget: 'y' } }), initialTicketState(), [...catalog, published(v)].reduce(evolveCatalog, emptyCatalog()));
+  } catch (e) {
+    error = e;
+  }
+  t.match(error, {
+    code: 'invalid_field_value',
+    details: { fields: ['title', 'days', 'budget'] },
+    message: 'Field "title" must be a string, got 7; Field "days" must be an integer, got "x"; Field "budget" must be a number, got "y"',
+  });
+});
+
 t.test(
   'given a transition with field_require_check false, when the request has no values at all (Q2), then the ticket is created without them',
   decide

@@ -3,10 +3,12 @@ import {
   FieldType,
   checkRequiredFields,
   collectFieldValues,
+  joinFieldErrors,
   normalizeFieldValue,
   normalizeTitle,
   stateFieldRules,
 } from '../../src/domain/fields.ts';
+import type { User, UserDirectory } from '../../src/domain/directory.ts';
 import type { CustomFieldDefinition, StateDefinition, WorkflowDefinition } from '../../src/domain/workflow.ts';
 import { field as baseField, state as baseState, workflow as baseWorkflow } from './decider-spec.ts';
 
@@ -19,6 +21,10 @@ const state = (state_field: StateDefinition['state_field']): StateDefinition =>
 const leaveTypes = { '1': '年假', '2': '调休', '3': '病假' };
 
 const workflow = (custom_fields: CustomFieldDefinition[]): WorkflowDefinition => baseWorkflow(1, 'leave', { custom_fields });
+
+const person = (username: string, is_active = true): User => ({ username, alias: username, email: '', phone: '', type_id: 0, dept_ids: [], is_active });
+/** lilei and guiji are active, gone has left. */
+const directory: UserDirectory = { users: new Map([person('lilei'), person('guiji'), person('gone', false)].map((u) => [u.username, u])) };
 
 type Asserts = Pick<typeof t, 'strictSame' | 'equal' | 'match'>;
 
@@ -260,6 +266,20 @@ t.test('given a multi-username field (70)', async (t) => {
   t.test('when the joined list exceeds 1000 chars, then it is rejected', async (t) => {
     const names = Array.from({ length: 30 }, (_, i) => `user${i}`.padEnd(40, 'x'));
     rejects(t, f, [names]);
+    t.strictSame(normalizeFieldValue(f, names), { ok: false, error: 'Field "cc" must be at most 1000 characters joined with commas, got 1229' });
+  });
+  t.test('when a name is longer than 50 characters, then the error names the bound', async (t) => {
+    t.strictSame(normalizeFieldValue(f, ['lilei', 'u'.repeat(51)]), { ok: false, error: 'Field "cc": each username must be at most 50 characters, got 51' });
+  });
+  t.test('when given 100 names, then they are kept; 101 are refused before they are looked at', async (t) => {
+    const hundred = Array.from({ length: 100 }, (_, i) => `u${i}`);
+    accepts(t, f, [[hundred, hundred.join(',')]]);
+    t.strictSame(normalizeFieldValue(f, [...hundred, 'u100']), { ok: false, error: 'Field "cc" must have at most 100 items, got 101' });
+    t.strictSame(normalizeFieldValue(f, ','.repeat(1_000_000)), { ok: false, error: 'Field "cc" must have at most 100 items, got 1000001' });
+  });
+  t.test('when a name is 50 astral characters, then it counts as 50 (code points, not UTF-16 units)', async (t) => {
+    accepts(t, f, [['😀'.repeat(50), '😀'.repeat(50)]]);
+    rejects(t, f, ['😀'.repeat(51)]);
   });
 });
 
@@ -275,6 +295,20 @@ t.test('given an attachment field (80)', async (t) => {
   t.test('when a path is empty or not a string, then it is rejected', async (t) => {
     rejects(t, f, ['/a,,/b', [''], [42], 42, { path: '/a' }]);
   });
+  t.test('when a path is 1000 characters, then it is kept; 1001 is refused, as is 1001 joined', async (t) => {
+    accepts(t, f, [['/' + 'p'.repeat(999), '/' + 'p'.repeat(999)]]);
+    t.strictSame(normalizeFieldValue(f, '/' + 'p'.repeat(1000)), { ok: false, error: 'Field "files": each file path must be at most 1000 characters, got 1001' });
+    t.match(normalizeFieldValue(f, ['/' + 'p'.repeat(600), '/' + 'q'.repeat(600)]), { ok: false, error: /at most 1000 characters joined/ });
+  });
+  t.test('when given more than 100 paths, then it is refused', async (t) => {
+    t.strictSame(normalizeFieldValue(f, Array.from({ length: 101 }, (_, i) => `/${i}`)), { ok: false, error: 'Field "files" must have at most 100 items, got 101' });
+  });
+});
+
+t.test('given a checkbox field, when given more than 100 keys, then it is refused before they are de-duplicated', async (t) => {
+  const f = field('tags', FieldType.checkbox, leaveTypes);
+  t.strictSame(normalizeFieldValue(f, Array(101).fill('1')), { ok: false, error: 'Field "tags" must have at most 100 items, got 101' });
+  accepts(t, f, [[Array(100).fill('1'), '1']]);
 });
 
 t.test('given a field with an unsupported type, when a value is given, then it is rejected', async (t) => {
@@ -299,9 +333,15 @@ t.test('given the built-in title', async (t) => {
   });
 });
 
-t.test('given a state config, when reading its field rules, then required is 2 and writable 2 or 3 in order', async (t) => {
-  const rules = stateFieldRules(state({ sn: 1, title: 2, leave_days: 3, leave_type: 2, creator: 1, cc: 3 }));
-  t.strictSame(rules, { required: ['title', 'leave_type'], writable: ['title', 'leave_days', 'leave_type', 'cc'] });
+t.test('given a state config, when reading its field rules, then required is 2 and writable 2 or 3, in the workflow\'s field order', async (t) => {
+  // cc comes first by order_id although the state lists it last; the title leads.
+  const wf = workflow([
+    { ...field('leave_days', FieldType.int), order_id: 20 },
+    { ...field('leave_type', FieldType.radio, leaveTypes), order_id: 30 },
+    { ...field('cc', FieldType.multiUsername), order_id: 10 },
+  ]);
+  const rules = stateFieldRules(state({ sn: 1, leave_type: 2, leave_days: 3, title: 2, creator: 1, cc: 2 }), wf);
+  t.strictSame(rules, { required: ['title', 'cc', 'leave_type'], writable: ['title', 'cc', 'leave_days', 'leave_type'] });
 });
 
 t.test('given required fields', async (t) => {
@@ -329,7 +369,7 @@ t.test('given a workflow with custom fields', async (t) => {
   const writable = ['title', 'leave_days', 'leave_type', 'start_at', 'state_id', 'suggestion'];
 
   t.test('when the body is valid, then writable fields are normalised and the rest ignored', async (t) => {
-    const r = collectFieldValues(wf, writable, {
+    const r = collectFieldValues(wf, writable, directory, {
       workflow_id: 1,
       transition_id: 2,
       suggestion: 'ok',
@@ -348,7 +388,7 @@ t.test('given a workflow with custom fields', async (t) => {
   });
 
   t.test('when several values are bad, then every error is reported with its field', async (t) => {
-    const r = collectFieldValues(wf, writable, {
+    const r = collectFieldValues(wf, writable, directory, {
       title: 'x'.repeat(501),
       leave_days: 'abc',
       leave_type: '9',
@@ -366,11 +406,38 @@ t.test('given a workflow with custom fields', async (t) => {
   });
 
   t.test('when a read-only or unknown key holds a bad value, then it is ignored', async (t) => {
-    const r = collectFieldValues(wf, writable, { note: 42, unknown: {}, leave_days: 1 });
+    const r = collectFieldValues(wf, writable, directory, { note: 42, unknown: {}, leave_days: 1 });
     t.strictSame(r, { ok: true, values: { leave_days: 1 } });
   });
 
+  t.test('when several values are bad, then the errors are separated by "; " in the workflow\'s field order', async (t) => {
+    const r = collectFieldValues(wf, ['start_at', 'leave_days', 'title'], directory, { start_at: 'x', leave_days: 'y', title: 5 });
+    t.strictSame(r.ok ? [] : r.errors.map((e) => e.field), ['title', 'leave_days', 'start_at']);
+    t.equal(
+      joinFieldErrors(r.ok ? [] : r.errors),
+      'Field "title" must be a string, got 5; Field "leave_days" must be an integer, got "y"; Field "start_at" must be a datetime "YYYY-MM-DD HH:MM:SS", got "x"',
+    );
+  });
+
   t.test('when a writable field is null, then it is collected as unset', async (t) => {
-    t.strictSame(collectFieldValues(wf, writable, { leave_type: null }), { ok: true, values: { leave_type: null } });
+    t.strictSame(collectFieldValues(wf, writable, directory, { leave_type: null }), { ok: true, values: { leave_type: null } });
+  });
+});
+
+t.test('given username fields, only active users of the directory may be named', async (t) => {
+  const wf = workflow([field('proxy', FieldType.username), field('cc', FieldType.multiUsername)]);
+  const writable = ['proxy', 'cc'];
+  t.test('when every name is an active user, then the values are collected', async (t) => {
+    t.strictSame(collectFieldValues(wf, writable, directory, { proxy: 'lilei', cc: 'guiji,lilei' }), { ok: true, values: { proxy: 'lilei', cc: 'guiji,lilei' } });
+    t.strictSame(collectFieldValues(wf, writable, directory, { proxy: null, cc: '' }), { ok: true, values: { proxy: null, cc: '' } });
+  });
+  t.test('when a name is unknown or inactive, then the field error names the user', async (t) => {
+    t.strictSame(collectFieldValues(wf, writable, directory, { proxy: 'nosuchuser', cc: ['lilei', 'gone'] }), {
+      ok: false,
+      errors: [
+        { field: 'proxy', message: 'Field "proxy": "nosuchuser" is not a user of the directory; name active users of the directory' },
+        { field: 'cc', message: 'Field "cc": "gone" is not an active user; name active users of the directory' },
+      ],
+    });
   });
 });

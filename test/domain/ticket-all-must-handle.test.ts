@@ -115,11 +115,11 @@ t.test('choices differ: a new round with everyone, nothing recorded (Q9)', async
       .then([handled('erin', T.boardAgree, BOARD, freshBoard, 1, { moved: false })]),
   );
   t.test(
-    'given carol agreed and dave vetoed, when erin vetoes, then a new round with act_state 2',
+    'given carol agreed and dave vetoed, when erin vetoes, then a new round with act_state 1: nothing was sent back',
     spec
       .given(catalog, votes(['carol', T.boardAgree], ['dave', T.boardVeto]))
       .when(handle('erin', T.boardVeto))
-      .then([handled('erin', T.boardVeto, BOARD, freshBoard, 2, { moved: false })]),
+      .then([handled('erin', T.boardVeto, BOARD, freshBoard, 1, { moved: false })]),
   );
   t.test(
     'given a new round after differing choices, when carol (who voted before) votes again, then her new choice counts and dave and erin remain',

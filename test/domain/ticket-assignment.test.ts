@@ -16,6 +16,7 @@ import {
   atPool,
   atReview,
   catalog,
+  decide,
   deliver,
   delivered,
   endAddNode,
@@ -176,7 +177,33 @@ t.test('deliver target validation', async (t) => {
   t.test(
     'given manager review, when an admin delivers from_admin to "loonrobot", then invalid_request',
     spec.given(catalog, atReview()).when(deliver('admin', 'loonrobot', true)).thenThrows('invalid_request'),
+  );  t.test(
+    'given manager review, when lilei delivers to 51 characters, then invalid_request (a username has at most 50)',
+    spec.given(catalog, atReview()).when(deliver('lilei', 'w'.repeat(51))).thenThrows('invalid_request'),
   );
+});
+
+t.test('deliver and add_node targets are active users of the directory', async (t) => {
+  for (const [name, command] of [
+    ['lilei delivers to nosuchuser', () => deliver('lilei', 'nosuchuser')],
+    ['lilei delivers to gone (inactive)', () => deliver('lilei', 'gone')],
+    ['an admin delivers from_admin to nosuchuser', () => deliver('admin', 'nosuchuser', true)],
+    ['lilei consults nosuchuser', () => addNode('lilei', 'nosuchuser')],
+    ['lilei consults gone (inactive)', () => addNode('lilei', 'gone')],
+  ] as const) {
+    t.test(
+      `given manager review, when ${name}, then invalid_request naming the user: nobody could log in to work the ticket`,
+      spec.given(catalog, atReview()).when(command()).thenThrows('invalid_request'),
+    );
+  }
+  t.test('given manager review, when lilei delivers to nosuchuser, then the message names the user', async (t) => {
+    try {
+      decide(deliver('lilei', 'nosuchuser'), catalog, atReview());
+      t.fail('expected a refusal');
+    } catch (error) {
+      t.match((error as Error).message, /target_username "nosuchuser" is not a user of the directory/);
+    }
+  });
 });
 
 t.test('deliver in an "all must handle" round: an assignee hands over only their own slot', async (t) => {

@@ -203,8 +203,8 @@ const app = (name: string, workflow_ids: 'all' | number[]): CatalogEvent => ({
   data: { app: { name, token: `${name}-token`, ticket_sn_prefix: name, workflow_ids } },
 });
 
-const user = (username: string, type_id: number): CatalogEvent => {
-  const u: User = { username, alias: username, email: '', phone: '', type_id, dept_ids: [], is_active: true };
+const user = (username: string, type_id: number, is_active = true): CatalogEvent => {
+  const u: User = { username, alias: username, email: '', phone: '', type_id, dept_ids: [], is_active };
   return { type: 'UserDefined', data: { user: u } };
 };
 
@@ -212,6 +212,8 @@ const user = (username: string, type_id: number): CatalogEvent => {
  * Apps: ops (workflow 1), hr (workflow 2 only), portal (all).
  * Users: root super admin (type 2); admin, admin of workflow 1 (type 0); boss, a type 1
  * "workflow admin" of no workflow; otheradmin, type 1 and admin of workflow 2 only.
+ * Every assignee of the purchase workflow and the delivery targets wang and zoe are users;
+ * gone has left (inactive), nobody is called nosuchuser.
  */
 export const catalog: CatalogEvent[] = [
   app('ops', [1]),
@@ -223,6 +225,8 @@ export const catalog: CatalogEvent[] = [
   user('otheradmin', 1),
   user('zhangsan', 0),
   user('lilei', 0),
+  ...['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'henry', 'ivy', 'wang', 'zoe'].map((u) => user(u, 0)),
+  user('gone', 0, false),
   published(1, purchaseV1),
   published(1, purchaseV2),
   published(2, { version: 1, definition: other }),

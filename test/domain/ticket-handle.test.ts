@@ -255,11 +255,11 @@ t.test('field values', async (t) => {
       .thenThrows('invalid_field_value', { fields: ['amount'] }),
   );
   t.test(
-    'given note and amount writable, priority a radio, when all three are bad, then one invalid_field_value names each',
+    'given note and amount writable, priority a radio, when all three are bad, then one invalid_field_value names each in the workflow\'s field order',
     spec
       .given(catalog, atReview())
       .when(handle('lilei', T.finish, { note: 5, amount: 1.5, priority: '9' }))
-      .thenThrows('invalid_field_value', { fields: ['note', 'amount', 'priority'] }),
+      .thenThrows('invalid_field_value', { fields: ['amount', 'note', 'priority'] }),
   );
   t.test(
     'given reason is read-only and title and foo are not fields of manager review, when sent (even with bad values), then they are ignored',

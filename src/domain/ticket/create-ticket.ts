@@ -1,7 +1,8 @@
 // Deciding a ticket's creation (behaviour §3.2, contract §5).
 import { appMayUseWorkflow, type Catalog } from '../catalog/catalog.ts';
 import { fail } from '../errors.ts';
-import { checkRequiredFields, collectFieldValues, normalizeTitle, stateFieldRules } from '../fields.ts';
+import { SUGGESTION_MAX, codePoints, withinLength } from '../bounds.ts';
+import { checkRequiredFields, collectFieldValues, joinFieldErrors, normalizeTitle, stateFieldRules } from '../fields.ts';
 import { StateType, startStateOf, stateById, transitionById, type WorkflowVersion } from '../workflow.ts';
 import type { TicketCreated } from './events.ts';
 import { checkCreationLimits } from './creation-limits.ts';
@@ -9,7 +10,7 @@ import { resolveAssignment } from './participants.ts';
 import { conditionValues, destinationOf } from './routing.ts';
 import { ActState, type TicketState } from './ticket.ts';
 
-export const MAX_SUGGESTION_LENGTH = 10_000;
+export const MAX_SUGGESTION_LENGTH = SUGGESTION_MAX;
 
 export interface CreateTicket {
   ticketId: number;
@@ -30,11 +31,11 @@ export interface CreateTicket {
   random: number;
 }
 
-export function checkSuggestion(suggestion: string): void {
+/** `name` is what the caller called it: `suggestion`, or `msg` for a hook callback. */
+export function checkSuggestion(suggestion: string, name = 'suggestion'): void {
   // Characters, not UTF-16 units, as the field limits count them.
-  const length = [...suggestion].length;
-  if (length > MAX_SUGGESTION_LENGTH) {
-    fail('suggestion_too_long', `suggestion is ${length} characters long; the limit is ${MAX_SUGGESTION_LENGTH}.`);
+  if (!withinLength(suggestion, MAX_SUGGESTION_LENGTH)) {
+    fail('suggestion_too_long', `${name} is ${codePoints(suggestion)} characters long; the limit is ${MAX_SUGGESTION_LENGTH}.`);
   }
 }
 
@@ -58,20 +59,21 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
     fail('invalid_request', 'parent_ticket_state_id is required when parent_ticket_id is given.');
   }
 
-  const rules = stateFieldRules(start);
+  const rules = stateFieldRules(start, wf);
   if (transition.field_require_check) {
     const missing = checkRequiredFields(rules.required, command.values);
     if (missing.length > 0) {
       fail('required_fields_missing', `Required fields are missing: ${missing.join(', ')}.`, { fields: missing });
     }
   }
-  const collected = collectFieldValues(wf, rules.writable, command.values);
+  const collected = collectFieldValues(wf, rules.writable, catalog, command.values);
   const title = normalizeTitle(command.values.title);
   // A writable title was already checked with the other fields.
   const titleErrors = title.ok || rules.writable.includes('title') ? [] : [{ field: 'title', message: title.error }];
-  const errors = [...(collected.ok ? [] : collected.errors), ...titleErrors];
+  // The title comes first, as in the workflow's field order.
+  const errors = [...titleErrors, ...(collected.ok ? [] : collected.errors)];
   if (!collected.ok || !title.ok) {
-    return fail('invalid_field_value', errors.map((e) => e.message).join(' '), { fields: errors.map((e) => e.field) });
+    return fail('invalid_field_value', joinFieldErrors(errors), { fields: errors.map((e) => e.field) });
   }
   // Loonflow takes the title from the request whatever the start state allows; an unset field is simply absent.
   const fields = Object.fromEntries(Object.entries(collected.values).filter(([key, value]) => key !== 'title' && value !== null));

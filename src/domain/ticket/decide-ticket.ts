@@ -1,9 +1,10 @@
 // Every action on an existing ticket (behaviour §3.5–§3.20, contract §5): pure decisions
 // from the command, the ticket's events and the workflow version it was created with.
 import { appMayUseWorkflow, viewerOf, type Catalog } from '../catalog/catalog.ts';
-import { ENGINE_USERNAMES } from '../directory.ts';
+import { USERNAME_MAX, withinLength } from '../bounds.ts';
+import { ENGINE_USERNAMES, notAssignable } from '../directory.ts';
 import { fail } from '../errors.ts';
-import { checkRequiredFields, collectFieldValues, stateFieldRules, type FieldValue } from '../fields.ts';
+import { checkRequiredFields, collectFieldValues, joinFieldErrors, stateFieldRules, type FieldValue } from '../fields.ts';
 import {
   ParticipantType,
   StateType,
@@ -58,10 +59,14 @@ function assertTicketAdmin(ticket: Ticket, ctx: TicketContext, actor: Actor, act
   }
 }
 
-function checkTarget(target: string, actor: Actor) {
+/** A deliver or add_node target: one active user of the directory, not the caller, not the engine. */
+function checkTarget(target: string, actor: Actor, catalog: Catalog) {
+  if (!withinLength(target, USERNAME_MAX)) fail('invalid_request', `target_username must be at most ${USERNAME_MAX} characters.`);
   if (!/^[^,\s]+$/.test(target)) fail('invalid_request', 'target_username must be one username (no commas or spaces).');
   if (ENGINE_USERNAMES.has(target)) fail('invalid_request', `"${target}" is the engine's own name; choose a person.`);
   if (target === actor.username) fail('invalid_request', 'target_username is yourself; choose someone else.');
+  const problem = notAssignable(catalog, target);
+  if (problem) fail('invalid_request', `target_username ${problem}; choose an active user of the directory.`);
 }
 
 /** The ticket's columns as conditions see them. */
@@ -78,10 +83,11 @@ const columnsOf = (ticket: Ticket) => ({
 });
 
 /** Validated values for `keys` (as stored, for conditions) and before/after pairs of what actually changes. */
-function fieldChanges(ticket: Ticket, wf: WorkflowDefinition, keys: string[], values: Record<string, unknown>) {
-  const collected = collectFieldValues(wf, keys, values);
+function fieldChanges(ticket: Ticket, ctx: TicketContext, keys: string[], values: Record<string, unknown>) {
+  const wf = ctx.workflow;
+  const collected = collectFieldValues(wf, keys, ctx.catalog, values);
   if (!collected.ok) {
-    return fail('invalid_field_value', collected.errors.map((e) => e.message).join(' '), { fields: collected.errors.map((e) => e.field) });
+    return fail('invalid_field_value', joinFieldErrors(collected.errors), { fields: collected.errors.map((e) => e.field) });
   }
   const changes: FieldChanges = {};
   for (const [key, after] of Object.entries(collected.values)) {
@@ -118,12 +124,12 @@ function decideHandle(
     fail('wrong_state', `Transition ${transition.id} ("${transition.name}") does not start at the ticket's current state "${state.name}".`);
   }
   checkSuggestion(command.suggestion);
-  const rules = stateFieldRules(state);
+  const rules = stateFieldRules(state, wf);
   if (transition.field_require_check) {
     const missing = checkRequiredFields(rules.required, command.values);
     if (missing.length > 0) fail('required_fields_missing', `Required fields are missing: ${missing.join(', ')}.`, { fields: missing });
   }
-  const { changes, values: normalized } = fieldChanges(ticket, wf, rules.writable, command.values);
+  const { changes, values: normalized } = fieldChanges(ticket, ctx, rules.writable, command.values);
   const fieldsAfter: Record<string, unknown> = { ...ticket.fields };
   for (const [key, { after }] of Object.entries(changes)) fieldsAfter[key] = after;
 
@@ -161,10 +167,11 @@ function decideHandle(
   }
   if (Object.values(choices).every((c) => c.transition_id === transition.id)) return move();
   // Contract Q9: different choices start a new round with every assignee, nothing recorded.
+  // Nothing was sent back, so the ticket is in progress (1) even if the last choice was a reject.
   const everyone = Object.keys(choices);
   return handled(
     { ...ticket.assignment, participantTypeId: 2, participant: everyone.join(','), multiAllPerson: Object.fromEntries(everyone.map((u) => [u, {}])) },
-    stayActState,
+    ActState.inProgress,
     false,
   );
 }
@@ -205,7 +212,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
       checkSuggestion(command.suggestion);
       if (command.fromAdmin) assertTicketAdmin(ticket, ctx, command.actor, 'deliver');
       else assertAssignee(ticket, wf, command.actor);
-      checkTarget(command.target, command.actor);
+      checkTarget(command.target, command.actor, ctx.catalog);
       const round = ticket.assignment.multiAllPerson;
       let assignment = person(current.id, command.target);
       // In an "all must handle" round an assignee hands over only their own part.
@@ -231,7 +238,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
       const permission = assertAssignee(ticket, wf, command.actor);
       if (permission.needAccept) fail('wrong_state', `Ticket ${ticket.id} has several assignees; accept it before adding someone.`);
       if (permission.inAddNode) fail('wrong_state', `Ticket ${ticket.id} is already out for consultation; finish it with add_node_end first.`);
-      checkTarget(command.target, command.actor);
+      checkTarget(command.target, command.actor, ctx.catalog);
       return [
         {
           type: 'TicketNodeAdded',
@@ -291,14 +298,14 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
         fail('not_permitted', `Only a current participant or an admin of workflow ${wf.id} may change the fields of ticket ${ticket.id}.`);
       }
       // Admins may correct any field; an assignee only what the current state lets them write.
-      const allowed = admin ? ['title', ...wf.custom_fields.map((f) => f.field_key)] : stateFieldRules(current).writable;
+      const allowed = admin ? ['title', ...wf.custom_fields.map((f) => f.field_key)] : stateFieldRules(current, wf).writable;
       const refused = keys.filter((k) => !allowed.includes(k));
       if (refused.length > 0) {
         fail('invalid_request', `These fields cannot be changed here: ${refused.join(', ')}. Changeable: ${allowed.join(', ') || 'none'}.`, {
           fields: refused,
         });
       }
-      const { changes } = fieldChanges(ticket, wf, keys, command.values);
+      const { changes } = fieldChanges(ticket, ctx, keys, command.values);
       if (Object.keys(changes).length === 0) return [];
       return [{ type: 'TicketFieldsChanged', data: { ...base, stateId: current.id, fieldChanges: changes } }];
     }
@@ -349,7 +356,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
       if (ticket.assignment.participantTypeId !== ParticipantType.hook) {
         fail('wrong_state', `Ticket ${ticket.id} is not waiting for a hook; the callback changes nothing.`);
       }
-      checkSuggestion(command.message);
+      checkSuggestion(command.message, 'msg');
       if (!command.result) {
         return [{ type: 'TicketHookFailed', data: { ...base, actor: { username: 'hook', engine: true }, suggestion: command.message, stateId: current.id } }];
       }
