@@ -91,7 +91,60 @@ export class WrongExpectedRevisionError extends Error {
 }
 
 /**
- * Streams of this product (`config`, `ticket-<id>`, `ticket_ids`, `ticket_sn-<day>`, ...);
- * the EventStoreDB adapter filters `$all` by these prefixes.
+ * An append the store refuses for its size (EventStoreDB: 1 MiB by default, all events of one
+ * append together). Nothing was stored; a multi-event append is atomic, so it is never split.
  */
-export const STREAM_PREFIXES = ['config', 'ticket'] as const;
+export class AppendTooLargeError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly size: number | undefined,
+    readonly limit: number,
+  ) {
+    super(
+      `Not saved: the events for ${streamId} take ${size === undefined ? 'more than' : `${size} bytes, over`} the ` +
+        `${limit} bytes the event store accepts in one append. Make the change smaller (a configuration ` +
+        `can be applied in several documents) or raise the server's MaxAppendSize.`,
+    );
+    this.name = 'AppendTooLargeError';
+  }
+}
+
+/** The store did not answer (down, overloaded, no leader); the same call may succeed later. */
+export class EventStoreUnavailableError extends Error {
+  constructor(operation: string, options: { cause: unknown; mayHaveSaved?: boolean }) {
+    super(
+      `The event store is unavailable (${operation}: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}). ` +
+        (options.mayHaveSaved ? 'The change may have been saved; read it back before repeating it.' : 'Try again shortly.'),
+      { cause: options.cause },
+    );
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+/** The store refuses this service's credentials: a deployment error, not the caller's. */
+export class EventStoreAccessDeniedError extends Error {
+  constructor(operation: string, options: { cause: unknown }) {
+    super(
+      `The event store denied access (${operation}). Its user needs read and write on this product's ` +
+        'streams and read on $all (on EventStoreDB an admin, or an ACL granting them).',
+      { cause: options.cause },
+    );
+    this.name = 'EventStoreAccessDeniedError';
+  }
+}
+
+/** The stream was deleted for good (an EventStoreDB tombstone) outside this service. */
+export class DeletedStreamError extends Error {
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId} was deleted in the event store and can be neither read nor written again.`);
+    this.name = 'DeletedStreamError';
+  }
+}
+
+/**
+ * Every stream this product writes: `config`, `ticket-<id>`, `ticket_ids`, `ticket_sn-<yyyymmdd>`,
+ * `ticket_idempotency-<app>-<sha256 prefix>`. The EventStoreDB adapter reads only these from a
+ * `$all` that other products may share. Written to mean the same in JavaScript and .NET (the
+ * server's filter): `[0-9]`, not `\d`, and `[\s\S]` for an app name with any character.
+ */
+export const PRODUCT_STREAM = /^(?:config|ticket-[0-9]+|ticket_ids|ticket_sn-[0-9]{8}|ticket_idempotency-[\s\S]+-[0-9a-f]{40})$/;

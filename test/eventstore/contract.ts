@@ -16,7 +16,8 @@ export interface ContractSubject {
   close(): Promise<void>;
 }
 
-const stream = () => `ticket-contract-${randomUUID()}`;
+// Shaped like a ticket's stream: the EventStoreDB adapter delivers only this product's names.
+const stream = () => `ticket-${BigInt(`0x${randomUUID().replace(/-/g, '').slice(0, 15)}`)}`;
 const event = (type: string, data: Record<string, unknown> = {}) => ({ type, data, metadata: { actor: 'tester' } });
 
 async function rejectsWrongRevision(t: Test, promise: Promise<unknown>, actual: bigint | 'no_stream') {
@@ -152,7 +153,7 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     const id = stream();
     const before = await subject.store.appendToStream(stream(), [event('Before')]);
     const slow = await subject.appendInOpenTransaction!(id, 'Slow');
-    await subject.store.appendToStream(id.replace('contract', 'fast'), [event('Fast')]);
+    await subject.store.appendToStream(stream(), [event('Fast')]);
 
     const early = await subject.store.readAll({ after: before.position });
     t.notOk(early.some((e) => e.type === 'Fast'), 'the later event is held back while an earlier transaction is open');
@@ -162,5 +163,41 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     await slow.commit();
     const delivered = (await seen).map((e) => e.type).filter((type) => type === 'Slow' || type === 'Fast');
     t.same(delivered, ['Slow', 'Fast'], 'the late commit is not skipped and comes first');
+  });
+
+  t.test('a subscriber gets batches as large as it asks for, not a fixed buffer', async (t) => {
+    const id = stream();
+    const before = await subject.store.appendToStream(stream(), [event('Before')]);
+    await subject.store.appendToStream(id, Array.from({ length: 250 }, (_, n) => event('Many', { n })));
+    const sizes: number[] = [];
+    const seen: number[] = [];
+    let resolve!: () => void;
+    const all = new Promise<void>((r) => (resolve = r));
+    const subscription = subject.store.subscribe({ after: before.position, maxBatch: 100 }, async (batch) => {
+      const mine = batch.filter((e) => e.streamId === id);
+      sizes.push(batch.length);
+      seen.push(...mine.map((e) => (e.data as { n: number }).n));
+      await new Promise((r) => setTimeout(r, 50)); // lets the next batch fill up
+      if (seen.length >= 250) resolve();
+    });
+    const timer = setTimeout(resolve, 10_000);
+    await all;
+    clearTimeout(timer);
+    await subscription.close();
+    t.same(seen, Array.from({ length: 250 }, (_, n) => n), 'every event once, in order');
+    t.ok(sizes.every((n) => n <= 100), `no batch above maxBatch (${sizes.join(', ')})`);
+    t.ok(Math.max(...sizes) > 20, `batches grow past a stream buffer's default of 16 (${sizes.join(', ')})`);
+  });
+
+  t.test("a handler's failure rejects done, and close() still resolves", async (t) => {
+    const before = await subject.store.appendToStream(stream(), [event('Before')]);
+    await subject.store.appendToStream(stream(), [event('Fails')]);
+    const subscription = subject.store.subscribe({ after: before.position }, async () => {
+      throw new Error('projection bug');
+    });
+    await t.rejects(subscription.done, { message: 'projection bug' });
+    await subscription.close();
+    await subscription.close();
+    t.pass('close() resolved twice after the failure');
   });
 }
