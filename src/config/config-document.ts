@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import type { CatalogDocument } from '../domain/catalog/apply-config.ts';
 import { conditionFieldKeys, parseCondition } from '../domain/conditions/index.ts';
+import { CONFIG_BOUNDS as B, withinLength } from '../domain/bounds.ts';
 import { ENGINE_USERNAMES, type App, type Dept, type Notice, type Role, type User } from '../domain/directory.ts';
 import { NON_FIELD_KEYS } from '../domain/fields.ts';
 import { CONDITION_BASE_KEYS } from '../domain/ticket/routing.ts';
@@ -41,21 +42,44 @@ const VARIABLE_PARTICIPANTS = new Set(['creator', 'creator_tl']);
 
 // Ids are PostgreSQL integers in the read models.
 const id = z.number().int().positive().max(2_147_483_647);
-const nonEmpty = z.string().min(1);
-const jsonMap = z.record(z.string(), z.unknown());
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+// Every string becomes part of an event, some an indexed column: each has a bound (bounds.ts).
+const within = (max: number) => (s: string) => withinLength(s, max);
+const text = (max: number) => z.string().refine(within(max), { error: `must be at most ${max} characters` });
+const nonEmptyText = (max: number) => z.string().min(1).refine(within(max), { error: `must be at most ${max} characters` });
+const name = nonEmptyText(B.name);
+const longText = text(B.text);
+const token = z.string().refine(within(B.token), { error: `must be at most ${B.token} characters` });
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(B.listItems);
+
+/** The length of a value's JSON text; Infinity when it is nested too deeply to serialise. */
+const jsonLength = (v: unknown): number => {
+  try {
+    return JSON.stringify(v)?.length ?? 0;
+  } catch {
+    return Infinity;
+  }
+};
+const boundedJson = { error: `must be at most ${B.jsonObject} characters as JSON` };
+const jsonMap = z.record(z.string(), z.unknown()).refine((m) => jsonLength(m) <= B.jsonObject, boundedJson);
+const extraInfo = z.unknown().refine((v) => jsonLength(v) <= B.jsonObject, boundedJson).optional();
+const httpUrl = z
+  .string()
+  .refine(within(B.url), { error: `must be a URL of at most ${B.url} characters` })
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }));
 const username = z
   .string()
-  .regex(/^[^,\s]+$/, 'must be a non-empty name without commas or spaces (assignee lists are comma-joined)');
+  .regex(/^[^,\s]+$/, 'must be a non-empty name without commas or spaces (assignee lists are comma-joined)')
+  .refine(within(B.username), { error: `must be a username of at most ${B.username} characters` });
 
 const splitComma = (s: string): string[] =>
   s.split(',').map((p) => p.trim()).filter((p) => p !== '');
 
 // loonflow stores lists as comma strings; accepting both lets existing exports port as-is.
-const nameList = z.preprocess((v) => (typeof v === 'string' ? splitComma(v) : v), z.array(username));
+const nameList = z.preprocess((v) => (typeof v === 'string' ? splitComma(v) : v), list(username));
 const idList = z.preprocess(
   (v) => (typeof v === 'string' ? splitComma(v).map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : v),
-  z.array(id),
+  list(id),
 );
 
 const isScalar = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
@@ -65,7 +89,7 @@ const participantText = z.preprocess((v) => {
   if (typeof v === 'string') return splitComma(v).join(',');
   if (Array.isArray(v) && v.every(isScalar)) return v.map(String).flatMap(splitComma).join(',');
   return v;
-}, z.string());
+}, longText);
 
 // Codes are spelled out in the messages so a wrong value can be fixed without the docs.
 const stateTypeId = z.literal([0, 1, 2], { error: 'must be 0 (normal), 1 (start) or 2 (end)' });
@@ -76,27 +100,30 @@ const fieldAttribute = z.literal([1, 2, 3], { error: 'must be 1 (read-only), 2 (
 
 const hookParticipant = z.strictObject({
   hook_url: httpUrl,
-  hook_token: z.string(),
+  hook_token: token,
   wait: z.boolean().default(false),
-  extra_info: z.unknown().optional(),
+  extra_info: extraInfo,
 });
 
 const externalParticipant = z.strictObject({
   external_url: httpUrl,
-  external_token: z.string(),
-  extra_info: z.unknown().optional(),
+  external_token: token,
+  extra_info: extraInfo,
 });
 
 const stateBase = {
   id,
-  name: nonEmpty,
+  name,
   type_id: stateTypeId.default(StateType.normal),
   order_id: z.number().int().min(-2_147_483_648).max(2_147_483_647).default(0),
   is_hidden: z.boolean().default(false),
   enable_retreat: z.boolean().default(false),
   remember_last_man_enable: z.boolean().default(false),
   distribute_type_id: distributeTypeId.default(1),
-  state_field: z.record(z.string(), fieldAttribute).default({}),
+  state_field: z
+    .record(nonEmptyText(B.fieldKey), fieldAttribute)
+    .refine((r) => Object.keys(r).length <= B.listItems, { error: `must have at most ${B.listItems} fields` })
+    .default({}),
   label: jsonMap.default({}),
 };
 
@@ -125,43 +152,47 @@ const stateSchema = z.discriminatedUnion(
   },
 );
 
-const conditionItem = z.strictObject({ expression: nonEmpty, target_state_id: id });
+const conditionItem = z.strictObject({ expression: nonEmptyText(B.expression), target_state_id: id });
 
 const transitionSchema = z.strictObject({
   id,
-  name: nonEmpty,
+  name,
   source_state_id: id,
   destination_state_id: z.number().int().nonnegative().max(2_147_483_647).default(0),
   transition_type_id: z.literal([1, 2], { error: 'must be 1 (normal) or 2 (timer)' }).default(1),
   timer: z.number().int().nonnegative().default(0),
   attribute_type_id: z.literal([1, 2, 3], { error: 'must be 1 (agree), 2 (reject) or 3 (other)' }).default(1),
-  condition_expression: z.array(conditionItem).default([]),
+  condition_expression: list(conditionItem).default([]),
   field_require_check: z.boolean().default(true),
   alert_enable: z.boolean().default(false),
-  alert_text: z.string().default(''),
+  alert_text: longText.default(''),
 });
 
 const customFieldSchema = z.strictObject({
   id,
   field_key: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must start with a letter or "_" and hold only letters, digits and "_"'),
-  field_name: nonEmpty,
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must start with a letter or "_" and hold only letters, digits and "_"')
+    .max(B.fieldKey, { error: `must be at most ${B.fieldKey} characters` }),
+  field_name: name,
   field_type_id: z.literal(FIELD_TYPE_IDS, { error: `must be one of ${FIELD_TYPE_IDS.join(', ')}` }),
   order_id: z.number().int().min(-2_147_483_648).max(2_147_483_647).default(0),
   // Stored as text like loonflow's char column; YAML authors write `default_value: 0`.
   default_value: z
-    .preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), z.string().nullable())
+    .preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), longText.nullable())
     .default(null),
-  description: z.string().default(''),
-  placeholder: z.string().default(''),
-  field_template: z.string().default(''),
-  boolean_field_display: z.record(z.string(), z.string()).default({}),
-  field_choice: z.record(z.string(), z.string()).default({}),
+  description: longText.default(''),
+  placeholder: longText.default(''),
+  field_template: longText.default(''),
+  boolean_field_display: z.record(text(B.name), text(B.name)).default({}),
+  field_choice: z
+    .record(text(B.choiceKey), text(B.name))
+    .refine((r) => Object.keys(r).length <= B.listItems, { error: `must have at most ${B.listItems} choices` })
+    .default({}),
   label: jsonMap.default({}),
 });
 
-const commaText = z.preprocess((v) => (Array.isArray(v) && v.every(isScalar) ? v.join(',') : v), z.string());
+const commaText = z.preprocess((v) => (Array.isArray(v) && v.every(isScalar) ? v.join(',') : v), longText);
 
 const limitExpressionSchema = z.strictObject({
   period: z.number().int().positive().optional(),
@@ -176,31 +207,32 @@ const limitExpressionSchema = z.strictObject({
 
 const workflowSchema = z.strictObject({
   id,
-  name: nonEmpty,
-  description: z.string().default(''),
+  name,
+  description: longText.default(''),
   view_permission_check: z.boolean().default(true),
   limit_expression: limitExpressionSchema.default({}),
-  display_form: z.array(z.string()).default([]),
-  title_template: z.string().default(''),
-  content_template: z.string().default(''),
+  display_form: list(text(B.fieldKey)).default([]),
+  title_template: longText.default(''),
+  content_template: longText.default(''),
   notices: idList.default([]),
   admins: nameList.default([]),
   interveners: nameList.default([]),
   view_persons: nameList.default([]),
   view_depts: idList.default([]),
-  custom_fields: z.array(customFieldSchema).default([]),
-  states: z.array(stateSchema).default([]),
-  transitions: z.array(transitionSchema).default([]),
+  custom_fields: list(customFieldSchema).default([]),
+  states: list(stateSchema).default([]),
+  transitions: list(transitionSchema).default([]),
 });
 
 const appSchema = z.strictObject({
-  name: nonEmpty,
-  token: nonEmpty,
-  ticket_sn_prefix: nonEmpty.default('loonflow'),
+  name,
+  token: nonEmptyText(B.token),
+  // Part of every ticket's indexed sn.
+  ticket_sn_prefix: nonEmptyText(B.snPrefix).default('loonflow'),
   workflow_ids: z
     .preprocess(
       (v) => (v === 'all' ? v : typeof v === 'string' ? splitComma(v).map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : v),
-      z.union([z.literal('all'), z.array(id)], { error: 'must be "all" or a list of workflow ids' }),
+      z.union([z.literal('all'), list(id)], { error: 'must be "all" or a list of workflow ids' }),
     )
     .default('all'),
 });
@@ -208,9 +240,9 @@ const appSchema = z.strictObject({
 const userSchema = z
   .strictObject({
     username,
-    alias: z.string().optional(),
-    email: z.string().default(''),
-    phone: z.string().default(''),
+    alias: text(B.name).optional(),
+    email: text(B.contact).default(''),
+    phone: text(B.contact).default(''),
     type_id: z.literal([0, 1, 2], { error: 'must be 0 (user), 1 (workflow admin) or 2 (super admin)' }).default(0),
     dept_ids: idList.default([]),
     is_active: z.boolean().default(true),
@@ -219,26 +251,26 @@ const userSchema = z
 
 const deptSchema = z.strictObject({
   id,
-  name: nonEmpty,
+  name,
   parent_dept_id: z.number().int().nonnegative().max(2_147_483_647).default(0),
-  leader: z.string().default(''),
+  leader: text(B.username).default(''),
   approvers: nameList.default([]),
   label: jsonMap.default({}),
 });
 
 const roleSchema = z.strictObject({
   id,
-  name: nonEmpty,
-  description: z.string().default(''),
+  name,
+  description: longText.default(''),
   members: nameList.default([]),
 });
 
 const noticeSchema = z.strictObject({
   id,
-  name: nonEmpty,
-  description: z.string().default(''),
+  name,
+  description: longText.default(''),
   hook_url: httpUrl,
-  hook_token: z.string(),
+  hook_token: token,
 });
 
 // Sections are parsed item by item so that one broken item does not hide the
@@ -308,6 +340,8 @@ const errorMap: z.core.$ZodErrorMap = (iss) => {
       if (iss.origin === 'array') return `must have at least ${iss.minimum} item(s)`;
       return iss.inclusive ? `must be ${iss.minimum} or more` : `must be greater than ${iss.minimum}`;
     case 'too_big':
+      if (iss.origin === 'string') return `must be at most ${iss.maximum} characters`;
+      if (iss.origin === 'array') return `must have at most ${iss.maximum} items`;
       return `must be at most ${iss.maximum}`;
     default:
       return undefined;

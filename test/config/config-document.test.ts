@@ -375,3 +375,57 @@ t.test('conditions, field keys and built-in fields are checked before anything i
   t.ok(problems.some((p) => /custom_fields\[1\]\.field_key: "suggestion" is a request parameter/.test(p)), 'a reserved key');
   t.ok(problems.some((p) => /state_field\.creator: .*no request can write/.test(p)), 'a built-in field marked writable');
 });
+
+t.test('every string of the document has a bound: at it is accepted, one past it is a problem naming the path', async (t) => {
+  const x = (n: number) => 'x'.repeat(n);
+  const emoji = (n: number) => '😀'.repeat(n);
+  const doc = (over: { app?: object; user?: object; dept?: object; role?: object; notice?: object; workflow?: object; field?: object; state?: object } = {}) => ({
+    apps: [{ name: 'a', token: 't', ticket_sn_prefix: 'p', ...over.app }],
+    users: [{ username: 'u', ...over.user }],
+    depts: [{ id: 1, name: 'd', ...over.dept }],
+    roles: [{ id: 1, name: 'r', ...over.role }],
+    notices: [{ id: 1, name: 'n', hook_url: 'http://h.example/x', hook_token: 'k', ...over.notice }],
+    workflows: [
+      {
+        ...minimalWorkflow(),
+        custom_fields: [{ id: 1, field_key: 'f', field_name: 'f', field_type_id: 5, ...over.field }],
+        states: [{ ...minimalWorkflow().states[0], ...over.state }, minimalWorkflow().states[1]],
+        ...over.workflow,
+      },
+    ],
+  });
+  const cases: [string, (n: number) => ReturnType<typeof doc>, number, RegExp][] = [
+    ['a directory username (a primary key)', (n) => doc({ user: { username: emoji(n) } }), 50, /users\[0\]\.username: must be a username of at most 50 characters/],
+    ['an app name', (n) => doc({ app: { name: x(n) } }), 255, /apps\[0\]\.name: must be at most 255 characters/],
+    ['an app token', (n) => doc({ app: { token: x(n) } }), 255, /apps\[0\]\.token: must be at most 255 characters/],
+    ['an sn prefix (part of the indexed sn)', (n) => doc({ app: { ticket_sn_prefix: x(n) } }), 50, /apps\[0\]\.ticket_sn_prefix: must be at most 50 characters/],
+    ['a user alias', (n) => doc({ user: { alias: x(n) } }), 255, /users\[0\]\.alias/],
+    ['an email', (n) => doc({ user: { email: x(n) } }), 255, /users\[0\]\.email/],
+    ['a dept leader', (n) => doc({ dept: { leader: x(n) } }), 50, /depts\[0\]\.leader/],
+    ['a dept label', (n) => doc({ dept: { label: { k: x(n - 8) } } }), 10_000, /depts\[0\]\.label: must be at most 10000 characters as JSON/],
+    ['a role description', (n) => doc({ role: { description: x(n) } }), 10_000, /roles\[0\]\.description/],
+    ['a notice url', (n) => doc({ notice: { hook_url: `http://h.example/${x(n - 17)}` } }), 2000, /notices\[0\]\.hook_url: must be a URL of at most 2000 characters/],
+    ['a workflow name', (n) => doc({ workflow: { name: x(n) } }), 255, /workflows\[0\]\.name/],
+    ['a title template', (n) => doc({ workflow: { title_template: x(n) } }), 10_000, /workflows\[0\]\.title_template/],
+    ['a field key', (n) => doc({ field: { field_key: x(n) } }), 50, /custom_fields\[0\]\.field_key: must be at most 50 characters/],
+    ['a field description', (n) => doc({ field: { description: x(n) } }), 10_000, /custom_fields\[0\]\.description/],
+    ['a choice key', (n) => doc({ field: { field_type_id: 35, field_choice: { [x(n)]: 'c' } } }), 50, /field_choice/],
+    ['a state name', (n) => doc({ state: { name: x(n) } }), 255, /states\[0\]\.name/],
+    ['a state label', (n) => doc({ state: { label: { k: x(n - 8) } } }), 10_000, /states\[0\]\.label/],
+  ];
+  for (const [what, build, max, problem] of cases) {
+    t.test(`given ${what}, when it has ${max} characters, then the document is valid; at ${max + 1}, a problem`, async (t) => {
+      t.strictSame(problemsOf(validateConfigDocument(build(max))), [], `${max} is allowed`);
+      t.match(problemsOf(validateConfigDocument(build(max + 1))), [problem], `${max + 1} is refused`);
+    });
+  }
+  t.test('given a hook participant with a megabyte of extra_info, then a problem, not an event', async (t) => {
+    const hookState = { participant_type_id: 10, participant: { hook_url: 'http://h.example/x', hook_token: 'k', extra_info: { blob: x(1 << 20) } } };
+    const d = doc();
+    d.workflows[0].states.splice(1, 0, { id: 3, name: 'hook', type_id: 0, ...hookState } as never);
+    t.match(problemsOf(validateConfigDocument(d)), [/states\[1\]\.participant\.extra_info: must be at most 10000 characters as JSON/]);
+  });
+  t.test('given 10,001 admins, then a problem naming the list bound', async (t) => {
+    t.match(problemsOf(validateConfigDocument(doc({ workflow: { admins: Array.from({ length: 10_001 }, (_, i) => `u${i}`) } }))), [/workflows\[0\]\.admins: must have at most 10000 items/]);
+  });
+});
