@@ -8,6 +8,7 @@ import { DEMO_CONFIG_PATH, loadConfigFile } from './config/config-document.ts';
 import type { Env } from './config/env.ts';
 import { connectPostgres, openPglite, type Database } from './db/database.ts';
 import { CONFIG_STREAM } from './domain/catalog/events.ts';
+import { ticketStream } from './domain/ticket/events.ts';
 import { EventStoreDbEventStore } from './eventstore/esdb/esdb-event-store.ts';
 import type { EventStore } from './eventstore/event-store.ts';
 import { PostgresEventStore } from './eventstore/postgres/postgres-event-store.ts';
@@ -91,6 +92,7 @@ export function buildHttpApp(runtime: Runtime, env: Env, logger?: boolean | obje
     commands: runtime.commands,
     readModels: runtime.database.db,
     waitForProjections: (position) => runtime.projections.waitFor(position),
+    ticketStall: (ticketId) => runtime.projections.parkedStream(ticketStream(ticketId)),
     signatureTtlSeconds: env.SIGNATURE_TTL_SECONDS,
     logger,
   });

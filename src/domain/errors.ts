@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'idempotency_key_reused'
   | 'config_invalid'
   | 'read_model_lagging'
+  | 'ticket_stalled'
   | 'internal_error';
 
 export class DomainError extends Error {

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { CommandDeps } from '../commands/create-ticket.ts';
-import type { LogPosition } from '../eventstore/event-store.ts';
 import type { ReadModels } from '../projections/read-models.ts';
 import { DomainError } from '../domain/errors.ts';
 import { registerAuth } from './auth.ts';
 import { failureBody, registerErrorHandling } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { registerStalledTickets, type ReadModelWatch } from './read-your-writes.ts';
 import { configRoutes } from './routes/config.ts';
 import { ticketActionRoutes } from './routes/ticket-actions.ts';
 import { ticketHistoryRoutes } from './routes/ticket-history.ts';
@@ -15,11 +15,9 @@ import { ticketRoutes } from './routes/tickets.ts';
 import { workflowConfigRoutes } from './routes/workflow-config.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 
-export interface AppDeps {
+export interface AppDeps extends ReadModelWatch {
   commands: CommandDeps;
   readModels: Kysely<ReadModels>;
-  /** Read-your-writes: resolves once every read model has passed the position. */
-  waitForProjections(position: LogPosition): Promise<void>;
   signatureTtlSeconds: number;
   logger?: FastifyServerOptions['logger'];
 }
@@ -52,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuth(app, { catalog: deps.commands.catalog, signatureTtlSeconds: deps.signatureTtlSeconds, clock: deps.commands.clock });
   await app.register(ticketRoutes, { prefix: '/api/v1.0', deps });
   await app.register(ticketActionRoutes, { prefix: '/api/v1.0', deps });
+  registerStalledTickets(app, deps);
   await app.register(workflowRoutes, { prefix: '/api/v1.0', deps });
   await app.register(configRoutes, { prefix: '/api/v1.0', deps });
   await app.register(ticketHistoryRoutes, { prefix: '/api/v1.0', deps });

@@ -30,7 +30,25 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   idempotency_key_reused: 422,
   internal_error: 500,
   read_model_lagging: 503,
+  ticket_stalled: 503,
 };
+
+export interface SavedChange {
+  ticketId: number;
+  revision: bigint;
+}
+
+/** A refusal after the change was appended: its body carries the ticket id and revision. */
+export class SavedChangeNotVisible extends DomainError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly saved: SavedChange,
+    details?: unknown,
+  ) {
+    super(code, message, details);
+  }
+}
 
 export const failureBody = (error: ErrorCode, msg: string, details?: unknown) => ({
   code: -1,
@@ -53,6 +71,11 @@ function fromFastify(error: FastifyError): { status: number; msg: string } | und
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof SavedChangeNotVisible) {
+      const { ticketId, revision } = error.saved;
+      reply.header('etag', `"${revision}"`);
+      return reply.status(HTTP_STATUS[error.code]).send({ ...failureBody(error.code, error.message, error.details), data: { ticket_id: ticketId, revision: Number(revision) } });
+    }
     if (error instanceof DomainError) {
       return reply.status(HTTP_STATUS[error.code]).send(failureBody(error.code, error.message, error.details));
     }

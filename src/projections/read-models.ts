@@ -1,4 +1,5 @@
 import type { ProjectionCheckpointTable } from './engine/checkpoints.ts';
+import type { ProjectionParkedEventTable } from './engine/parked-events.ts';
 import type { DeptTable, RoleTable, UserTable } from './directory/tables.ts';
 import type { TicketDailyCountTable, TicketFlowLogTable, TicketTable, TicketUserTable } from './tickets/tables.ts';
 import type { WorkflowStateTable, WorkflowTable, WorkflowVersionTable } from './workflows/tables.ts';
@@ -6,6 +7,7 @@ import type { WorkflowStateTable, WorkflowTable, WorkflowVersionTable } from './
 /** Every read-model table, for typed kysely queries. */
 export interface ReadModels {
   projection_checkpoints: ProjectionCheckpointTable;
+  projection_parked_events: ProjectionParkedEventTable;
   tickets: TicketTable;
   ticket_users: TicketUserTable;
   ticket_flow_logs: TicketFlowLogTable;

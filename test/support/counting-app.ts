@@ -18,6 +18,7 @@ export async function countingApp(t: Test, api: TestApp) {
     commands: api.runtime.commands,
     readModels: api.runtime.database.db.withPlugin(counter),
     waitForProjections: (position) => api.runtime.projections.waitFor(position),
+    ticketStall: () => undefined,
     signatureTtlSeconds: 120,
   });
   t.teardown(() => app.close());

@@ -6,6 +6,7 @@ import { runTicketCommand } from '../../commands/ticket-commands.ts';
 import type { TicketCommand } from '../../domain/ticket/commands.ts';
 import { fail } from '../../domain/errors.ts';
 import { ok, type AppDeps } from '../app.ts';
+import { awaitReadModels } from '../read-your-writes.ts';
 import { requireUsername } from '../auth.ts';
 import { booleanLike, id, idParams, parseWith, suggestion } from '../params.ts';
 
@@ -49,7 +50,7 @@ export async function ticketActionRoutes(app: FastifyInstance, { deps }: { deps:
       const { id: ticketId } = parseWith(idParams, request.params, 'path');
       const command = build(request, { ticketId, actor: { username }, app: request.caller.app.name });
       const result = await runTicketCommand(deps.commands, command, { ifMatch: ifMatch(request), correlationId: request.id });
-      if (result.appended) await deps.waitForProjections(result.appended.position);
+      if (result.appended) await awaitReadModels(deps, result.appended.position, { ticketId, revision: result.appended.nextExpectedRevision });
       reply.header('etag', `"${String(result.revision)}"`);
       return ok(data, msg);
     };

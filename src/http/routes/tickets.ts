@@ -7,6 +7,7 @@ import { mayViewAll } from '../../domain/ticket/permissions.ts';
 import { LIST_CATEGORIES } from '../../projections/tickets/queries.ts';
 import { loadTicketView, ticketDetail, ticketListPage, ticketTransitions } from '../../projections/tickets/views.ts';
 import { ok, type AppDeps } from '../app.ts';
+import { awaitReadModels } from '../read-your-writes.ts';
 import { requireUsername, type Caller } from '../auth.ts';
 import { id, idList, idOrZero, idParams, paging, parseWith, queryFlag, suggestion } from '../params.ts';
 import { appWorkflowIds, assertAppMayUse, intersect } from '../scope.ts';
@@ -141,7 +142,7 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
       correlationId: request.id,
       idempotencyKey: key as string | undefined,
     });
-    await deps.waitForProjections(appended.position);
+    await awaitReadModels(deps, appended.position, { ticketId, revision: appended.nextExpectedRevision });
     if (replayed) reply.header('idempotent-replayed', 'true');
     reply.header('etag', `"${appended.nextExpectedRevision}"`);
     return ok({ ticket_id: ticketId });

@@ -1,5 +1,6 @@
 // Runs projections: one leader per projection across processes (an advisory-lock lease),
-// each batch applied in one transaction together with its checkpoint.
+// each batch applied in one transaction together with its checkpoint. An event that keeps
+// failing parks its stream (the ticket) instead of stopping the projection for everyone.
 import { EventEmitter, once } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Lease } from '../../db/database.ts';
@@ -7,13 +8,19 @@ import { DomainError } from '../../domain/errors.ts';
 import { comparePositions, type EventStore, type LogPosition, type RecordedEvent, type Subscription } from '../../eventstore/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModels } from '../read-models.ts';
-import { applyBatch } from './apply-batch.ts';
+import { applyBatch, applyWithRetries, type ProjectionEventFailed } from './apply-batch.ts';
 import { checkpointPosition, createCheckpointTable } from './checkpoints.ts';
+import { clearParkedEvents, createParkedEventsTable, listParkedStreams, type ParkedStream } from './parked-events.ts';
 
 export interface RunnerOptions {
   batchSize?: number;
   /** How often a standby instance tries to take over a projection. */
   leaseRetryMs?: number;
+  /** Tries of a failing event before its stream is parked (default 3), with backoff from `retryBaseMs` (default 100). */
+  maxTries?: number;
+  retryBaseMs?: number;
+  /** How often the parked streams are read again, for streams parked by other processes (default 1000). */
+  parkedRefreshMs?: number;
   onError?: (projection: string, error: unknown) => void;
 }
 
@@ -28,6 +35,9 @@ export class ProjectionRunner {
   private readonly running = new Map<string, Running>();
   private readonly advanced = new EventEmitter();
   private stopped = false;
+  /** Parked streams by stream id, as of the last refresh. */
+  private parked = new Map<string, ParkedStream>();
+  private parkedRefresh?: NodeJS.Timeout;
 
   constructor(
     private readonly database: Database,
@@ -45,7 +55,23 @@ export class ProjectionRunner {
   /** Takes every lease it can and starts projecting; resolves once each projection has had its first try. */
   async start(): Promise<void> {
     await createCheckpointTable(this.db);
+    await createParkedEventsTable(this.db);
+    await this.refreshParked();
+    this.parkedRefresh = setInterval(() => void this.refreshParked().catch(() => undefined), this.options.parkedRefreshMs ?? 1000);
+    this.parkedRefresh.unref();
     await Promise.all(this.projections.map((p) => this.tryLead(p)));
+  }
+
+  /** Reads the parked streams again (a retry elsewhere may have cleared some). */
+  async refreshParked(): Promise<void> {
+    const streams = await listParkedStreams(this.db);
+    const names = new Set(this.projections.map((p) => p.name));
+    this.parked = new Map(streams.filter((s) => names.has(s.projection)).map((s) => [s.streamId, s]));
+  }
+
+  /** Why a stream's read models are stale, when one of the projections has parked it. */
+  parkedStream(streamId: string): ParkedStream | undefined {
+    return this.parked.get(streamId);
   }
 
   private async tryLead(projection: Projection): Promise<void> {
@@ -91,6 +117,7 @@ export class ProjectionRunner {
       }
       for (const table of projection.tables) await sql`drop table if exists ${sql.table(table)} cascade`.execute(trx);
       await projection.createTables(trx);
+      await clearParkedEvents(trx, projection.name);
       await trx
         .insertInto('projection_checkpoints')
         .values({ name: projection.name, version: projection.version, position_commit: '0', position_prepare: '0', updated_at: new Date() })
@@ -103,7 +130,24 @@ export class ProjectionRunner {
   }
 
   private async project(projection: Projection, batch: RecordedEvent[]): Promise<void> {
-    const at = await this.db.transaction().execute((trx) => applyBatch(trx, projection, batch));
+    let parkedAny = false;
+    const base = this.options.retryBaseMs ?? 100;
+    const at = await applyWithRetries(
+      (park) =>
+        this.db.transaction().execute((trx) => {
+          parkedAny = false;
+          return applyBatch(trx, projection, batch, park, () => (parkedAny = true));
+        }),
+      {
+        maxTries: this.options.maxTries ?? 3,
+        // Exponential with jitter, so that several instances do not retry in step.
+        backoffMs: (tries) => base * 2 ** (tries - 1) * (0.5 + Math.random() / 2),
+        onFailure: (failure: ProjectionEventFailed) => this.options.onError?.(projection.name, failure),
+        stopped: () => this.stopped,
+      },
+    );
+    // Known before anyone waiting for this position is told that it passed.
+    if (parkedAny) await this.refreshParked();
     this.local.set(projection.name, at);
     this.advanced.emit('advanced');
   }
@@ -171,6 +215,7 @@ export class ProjectionRunner {
   /** Lets the batch in flight commit, then gives every lease back. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.parkedRefresh);
     await Promise.all([...this.running.keys()].map((name) => this.release(name)));
   }
 }

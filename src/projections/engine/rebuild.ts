@@ -2,15 +2,18 @@
 // transaction (zero downtime), and verifying live tables against a fresh rebuild.
 import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { comparePositions, type EventStore, type LogPosition } from '../../eventstore/event-store.ts';
+import { comparePositions, positionToString, type EventStore, type LogPosition } from '../../eventstore/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModels } from '../read-models.ts';
-import { applyBatch } from './apply-batch.ts';
+import { applyBatch, applyWithRetries, ProjectionEventFailed } from './apply-batch.ts';
 import { checkpointPosition, createCheckpointTable } from './checkpoints.ts';
+import { clearParkedEvents, createParkedEventsTable } from './parked-events.ts';
 
 export type Progress = (projection: string, at: LogPosition, target: LogPosition) => void;
 
 const START: LogPosition = { commit: 0n, prepare: 0n };
+
+const PARK_AT_ONCE = { maxTries: 1, backoffMs: () => 0 };
 
 /** Runs `fn` in a transaction whose unqualified table names resolve in `schema`. */
 function inSchema<T>(db: Kysely<ReadModels>, schema: string, fn: (trx: Transaction<ReadModels>) => Promise<T>): Promise<T> {
@@ -35,10 +38,12 @@ async function prepareTables(db: Kysely<ReadModels>, schema: string, projection:
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   return inSchema(db, schema, async (trx) => {
     await createCheckpointTable(trx);
+    await createParkedEventsTable(trx);
     const row = await trx.selectFrom('projection_checkpoints').selectAll().where('name', '=', projection.name).executeTakeFirst();
     if (row && row.version === projection.version) return checkpointPosition(row);
     for (const table of projection.tables) await sql`drop table if exists ${sql.table(table)} cascade`.execute(trx);
     await projection.createTables(trx);
+    await clearParkedEvents(trx, projection.name);
     await trx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).execute();
     await trx
       .insertInto('projection_checkpoints')
@@ -63,7 +68,8 @@ async function catchUp(
     const batch = await store.readAll({ after: at, maxCount: 500 });
     const within = batch.filter((e) => comparePositions(e.position, until) <= 0);
     if (within.length === 0) break;
-    at = await inSchema(db, schema, (trx) => applyBatch(trx, projection, within));
+    // A rebuild parks a failing event at once: it failed live too, or it would fail again.
+    at = await applyWithRetries((park) => inSchema(db, schema, (trx) => applyBatch(trx, projection, within, park)), PARK_AT_ONCE);
     progress?.(projection.name, at, until);
   }
   return at;
@@ -73,6 +79,7 @@ async function catchUp(
 async function livePosition(db: Kysely<ReadModels>, live: string, name: string): Promise<LogPosition> {
   return inSchema(db, live, async (trx) => {
     await createCheckpointTable(trx);
+    await createParkedEventsTable(trx);
     return (await checkpointIn(trx, name)) ?? START;
   });
 }
@@ -103,9 +110,23 @@ export async function rebuildProjection(db: Kysely<ReadModels>, store: EventStor
     while (comparePositions(at, liveAt) < 0) {
       const batch = (await store.readAll({ after: at, maxCount: 500 })).filter((e) => comparePositions(e.position, liveAt) <= 0);
       if (batch.length === 0) break;
-      at = await applyBatch(trx, projection, batch);
+      at = await applyWithRetries(async (park) => {
+        await sql`savepoint catch_up`.execute(trx);
+        try {
+          return await applyBatch(trx, projection, batch, park);
+        } catch (error) {
+          if (error instanceof ProjectionEventFailed) await sql`rollback to savepoint catch_up`.execute(trx);
+          throw error;
+        }
+      }, PARK_AT_ONCE);
     }
     await sql`select set_config('search_path', ${live}, true)`.execute(trx);
+    // The rebuilt tables hold every event but those the rebuild parked: those become the parked ones.
+    await clearParkedEvents(trx, projection.name);
+    await sql`
+      insert into ${sql.table(`${live}.projection_parked_events`)}
+      select * from ${sql.table(`${shadow}.projection_parked_events`)} where projection = ${projection.name}`.execute(trx);
+    await sql`delete from ${sql.table(`${shadow}.projection_parked_events`)} where projection = ${projection.name}`.execute(trx);
     for (const table of projection.tables) {
       await sql`drop table if exists ${sql.table(`${live}.${table}`)} cascade`.execute(trx);
       await sql`alter table ${sql.table(`${shadow}.${table}`)} set schema ${sql.id(live)}`.execute(trx);
@@ -135,6 +156,12 @@ export interface TableDifference {
 async function dumpTable(trx: Transaction<ReadModels>, table: string): Promise<string[]> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(trx);
   return rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).sort();
+}
+
+/** Which events a projection has parked: a rebuild parks the same ones, or the live side missed a fix. */
+async function parkedPositions(trx: Transaction<ReadModels>, projection: string): Promise<string[]> {
+  const rows = await trx.selectFrom('projection_parked_events').select(['stream_id', 'position_commit', 'position_prepare']).where('projection', '=', projection).execute();
+  return rows.map((r) => `${r.stream_id}@${positionToString(checkpointPosition(r))}`).sort();
 }
 
 function difference(table: string, live: string[], rebuilt: string[]): TableDifference | undefined {
@@ -168,9 +195,10 @@ export async function verifyProjections(db: Kysely<ReadModels>, store: EventStor
         .execute(async (trx) => {
           await createCheckpointTable(trx);
           const at = (await checkpointIn(trx, projection.name)) ?? START;
+          await createParkedEventsTable(trx);
           const tables: [string, string[]][] = [];
           for (const table of projection.tables) tables.push([table, await dumpTable(trx, table)]);
-          return { at, tables };
+          return { at, tables, parked: await parkedPositions(trx, projection.name) };
         });
       const from = await prepareTables(db, scratch, projection);
       await catchUp(db, store, scratch, projection, from, snapshot.at, progress);
@@ -179,6 +207,8 @@ export async function verifyProjections(db: Kysely<ReadModels>, store: EventStor
           const diff = difference(table, rows, await dumpTable(trx, table));
           if (diff) differences.push(diff);
         }
+        const parked = difference(`projection_parked_events (${projection.name})`, snapshot.parked, await parkedPositions(trx, projection.name));
+        if (parked) differences.push(parked);
       });
     }
     return differences;
