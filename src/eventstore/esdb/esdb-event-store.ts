@@ -69,9 +69,9 @@ const toEsdbRevision = (r: ExpectedRevision): AppendExpectedRevision =>
 export class EventStoreDbEventStore implements EventStore {
   private readonly maxAppendSize: number;
 
-  private constructor(
+  constructor(
     private readonly client: EventStoreDBClient,
-    private readonly options: EsdbOptions,
+    private readonly options: EsdbOptions = {},
   ) {
     this.maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
   }
