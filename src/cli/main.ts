@@ -8,6 +8,7 @@ import { positionToString } from '../eventstore/event-store.ts';
 import { SingleBar, Presets } from 'cli-progress';
 import { replayTicket } from '../audit/replay.ts';
 import { checkpointPosition, readCheckpoints } from '../projections/engine/checkpoints.ts';
+import { listParkedStreams, retryParkedStreams } from '../projections/engine/parked-events.ts';
 import { rebuildProjection, verifyProjections } from '../projections/engine/rebuild.ts';
 import { createRuntime, PROJECTIONS } from '../runtime.ts';
 import { serve } from './serve.ts';
@@ -63,16 +64,48 @@ program
 const projections = program.command('projections').description('inspect and rebuild the read models');
 projections
   .command('status')
-  .description("show each projection's version and how far it has read the log")
+  .description("show each projection's version, how far it has read the log, and the streams it parked")
   .action(async () => {
     const runtime = await createRuntime(readEnv(), { project: false });
     try {
       const rows = await readCheckpoints(runtime.database.db);
+      const parked = await listParkedStreams(runtime.database.db);
       for (const p of PROJECTIONS) {
         const row = rows.find((r) => r.name === p.name);
         const state = !row ? 'never projected' : row.version === p.version ? `at ${positionToString(checkpointPosition(row))}` : `v${row.version} in the tables: rebuilt when a projector starts`;
-        console.log(`${p.name.padEnd(12)} v${p.version}  ${state}`);
+        const own = parked.filter((s) => s.projection === p.name);
+        console.log(`${p.name.padEnd(12)} v${p.version}  ${state}${own.length ? `  ${own.length} parked stream(s)` : ''}`);
       }
+      for (const s of parked) {
+        console.log(
+          `parked: ${s.projection} ${s.streamId} since ${s.eventType} at ${positionToString(s.position)} ` +
+            `(${s.events} event(s), ${s.attempts} tries, ${s.parkedAt.toISOString()}): ${s.error}`,
+        );
+      }
+      if (parked.length) console.log('after a fix, "flowledger projections retry" applies them again (a new projection version rebuilds instead)');
+    } finally {
+      await runtime.close();
+    }
+  });
+
+projections
+  .command('retry')
+  .argument('[names...]', `projections whose parked streams to retry (default: all of ${PROJECTIONS.map((p) => p.name).join(', ')})`)
+  .description('apply the parked events of each parked stream again, in order; a stream that fails again stays parked')
+  .action(async (names: string[]) => {
+    const chosen = chooseProjections(names);
+    if (!chosen) return;
+    const runtime = await createRuntime(readEnv(), { project: false });
+    try {
+      let failed = 0;
+      for (const projection of chosen) {
+        for (const outcome of await retryParkedStreams(runtime.database.db, runtime.store, projection)) {
+          if (outcome.error) failed++;
+          console.log(`${projection.name} ${outcome.streamId}: ${outcome.error ? `still parked: ${outcome.error}` : 'applied, no longer parked'}`);
+        }
+      }
+      if (failed) process.exitCode = 1;
+      else console.log(`no parked streams left in ${chosen.map((p) => p.name).join(', ')}`);
     } finally {
       await runtime.close();
     }
@@ -83,13 +116,8 @@ projections
   .argument('[names...]', `projections to rebuild (default: all of ${PROJECTIONS.map((p) => p.name).join(', ')})`)
   .description('rebuild read models from the log beside the live ones, then switch over (the API keeps serving; resumable)')
   .action(async (names: string[]) => {
-    const chosen = names.length ? PROJECTIONS.filter((p) => names.includes(p.name)) : PROJECTIONS;
-    const unknown = names.filter((n) => !PROJECTIONS.some((p) => p.name === n));
-    if (unknown.length) {
-      console.error(`Unknown projection(s): ${unknown.join(', ')}. Known: ${PROJECTIONS.map((p) => p.name).join(', ')}.`);
-      process.exitCode = 1;
-      return;
-    }
+    const chosen = chooseProjections(names);
+    if (!chosen) return;
     const runtime = await createRuntime(readEnv(), { project: false });
     const bar = new SingleBar({ format: '{projection} [{bar}] {percentage}% | at {position}', hideCursor: true }, Presets.shades_classic);
     try {
@@ -168,6 +196,17 @@ program
       await runtime.close();
     }
   });
+
+/** The projections named (all when none is), or undefined after saying which names are unknown. */
+function chooseProjections(names: string[]) {
+  const unknown = names.filter((n) => !PROJECTIONS.some((p) => p.name === n));
+  if (unknown.length) {
+    console.error(`Unknown projection(s): ${unknown.join(', ')}. Known: ${PROJECTIONS.map((p) => p.name).join(', ')}.`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  return names.length ? PROJECTIONS.filter((p) => names.includes(p.name)) : PROJECTIONS;
+}
 
 /**
  * The end of the moment a person means: "2026-11-29 18:52:33" (local, as the API shows

@@ -1,11 +1,4 @@
 // The operator's commands on a store with history: replay, verify and rebuild.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import t, { type Test } from 'tap';
 import { createTicket } from '../../src/commands/create-ticket.ts';
 import { runTicketCommand } from '../../src/commands/ticket-commands.ts';
@@ -13,36 +6,9 @@ import { readEnv } from '../../src/config/env.ts';
 import { formatTimestamp } from '../../src/projections/format.ts';
 import { rebuildProjection, verifyProjections } from '../../src/projections/engine/rebuild.ts';
 import { applyStartupConfig, createRuntime, PROJECTIONS } from '../../src/runtime.ts';
+import { cli, storeEnv } from '../support/cli.ts';
 import { TEST_DATABASE_URL } from '../support/database.ts';
 import { endOfLog } from '../support/read-models.ts';
-
-async function storeEnv(t: Test): Promise<Record<string, string>> {
-  if (TEST_DATABASE_URL) {
-    const schema = `t_cli_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    t.teardown(async () => {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade; drop schema if exists ${schema}__rebuild cascade; drop schema if exists ${schema}__verify cascade`);
-      await c.end();
-    });
-    return { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'flowledger-ops-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return { DATA_DIR: dir, DATABASE_URL: '' };
-}
-
-const cli = (args: string[], env: Record<string, string>) =>
-  promisify(execFile)(process.execPath, ['--import=tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, TEST_DATABASE_URL: '', LOG_LEVEL: 'silent', ...env },
-  }).then(
-    (r) => ({ code: 0, out: r.stdout + r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
-  );
 
 t.test('replay, verify and rebuild', async (t) => {
   const env = await storeEnv(t);
