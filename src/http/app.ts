@@ -5,6 +5,7 @@ import type { CommandDeps } from '../commands/create-ticket.ts';
 import type { ReadModels } from '../projections/read-models.ts';
 import { DomainError } from '../domain/errors.ts';
 import { registerAuth } from './auth.ts';
+import { registerBodyParsing } from './body.ts';
 import { failureBody, registerErrorHandling } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { registerStalledTickets, type ReadModelWatch } from './read-your-writes.ts';
@@ -41,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  registerBodyParsing(app);
   // PostgreSQL text and jsonb hold neither NUL nor half a surrogate pair: refuse them at the
   // door instead of failing in SQL.
   app.addHook('preHandler', async (request) => {

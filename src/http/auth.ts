@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogStore } from '../commands/catalog-store.ts';
 import type { Catalog } from '../domain/catalog/catalog.ts';
+import { USERNAME_MAX, withinLength } from '../domain/bounds.ts';
 import { ENGINE_USERNAMES, type App } from '../domain/directory.ts';
 import { DomainError, fail } from '../domain/errors.ts';
 
@@ -58,7 +59,12 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     if (!/^\d+$/.test(timestamp!) || skew > options.signatureTtlSeconds) {
       fail('signature_expired', `The timestamp is not within ${options.signatureTtlSeconds} s of the server's clock; sign again with the current unix time.`);
     }
-    request.caller = { app: caller, username: header(request, 'username'), catalog };
+    const username = header(request, 'username');
+    // Node's HTTP parser caps headers at 16 kB, app.inject and proxies need not: bound it here.
+    if (username !== undefined && !withinLength(username, USERNAME_MAX)) {
+      fail('invalid_request', `The username header must be a username of at most ${USERNAME_MAX} characters.`);
+    }
+    request.caller = { app: caller, username, catalog };
   });
 }
 

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { simpleDeptsPage, simpleUsersPage } from '../../projections/directory/accounts.ts';
 import { ok, type AppDeps } from '../app.ts';
 import { requireUsername } from '../auth.ts';
-import { paging, parseWith } from '../params.ts';
+import { boundedText, paging, parseWith } from '../params.ts';
+import { SEARCH_MAX } from '../../domain/bounds.ts';
 
 const listQuery = z.object({
-  search_value: z.string({ error: 'must be a string' }).default(''),
+  search_value: boundedText(SEARCH_MAX).default(''),
   ...paging(10),
 });
 

@@ -8,7 +8,8 @@ import { fail } from '../../domain/errors.ts';
 import { ok, type AppDeps } from '../app.ts';
 import { awaitReadModels } from '../read-your-writes.ts';
 import { requireUsername } from '../auth.ts';
-import { booleanLike, id, idParams, parseWith, suggestion } from '../params.ts';
+import { SUGGESTION_MAX, USERNAME_MAX, withinLength } from '../../domain/bounds.ts';
+import { booleanLike, boundedText, fieldValues, id, idParams, parseWith, suggestion } from '../params.ts';
 
 const jsonObject = (request: FastifyRequest): Record<string, unknown> => {
   const body = request.body ?? {};
@@ -16,7 +17,11 @@ const jsonObject = (request: FastifyRequest): Record<string, unknown> => {
   return body as Record<string, unknown>;
 };
 
-const target = z.string({ error: 'must be a username' }).trim().min(1, { error: 'must be a username' });
+const target = z
+  .string({ error: 'must be a username' })
+  .trim()
+  .min(1, { error: 'must be a username' })
+  .refine((s) => withinLength(s, USERNAME_MAX), { error: `must be a username of at most ${USERNAME_MAX} characters` });
 // `username` may be repeated in a body (loonflow's callers do); the header is what counts.
 const strict = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, username: z.unknown().optional() }).strict();
 
@@ -29,15 +34,16 @@ const bodies = {
   comment: strict({ suggestion: z.string({ error: 'must be the comment text' }).min(1, { error: 'must not be empty' }) }),
   hook: strict({
     result: booleanLike,
-    msg: z.string({ error: 'must be a string' }).default(''),
-    field_value: z.record(z.string(), z.unknown(), { error: 'must be an object of field values' }).default({}),
+    msg: boundedText(SUGGESTION_MAX).default(''),
+    field_value: fieldValues.default({}),
   }),
 };
 
 function ifMatch(request: FastifyRequest): bigint | undefined {
   const header = request.headers['if-match'];
   if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(String(header));
+  // A revision fits a bigint: 19 digits at most.
+  const match = /^\s*(?:W\/)?"?(\d{1,19})"?\s*$/.exec(String(header));
   if (!match) return fail('invalid_request', 'If-Match must be the ticket revision from an ETag, e.g. "3".');
   return BigInt(match[1]);
 }
@@ -100,6 +106,7 @@ export async function ticketActionRoutes(app: FastifyInstance, { deps }: { deps:
     '/tickets/:id/fields',
     act((request, base) => {
       const { username: _u, ...values } = jsonObject(request);
+      parseWith(fieldValues, values, 'body');
       return { ...base, type: 'ChangeFields', values };
     }),
   );

@@ -12,7 +12,7 @@ import { ticketFlowLogs, ticketFlowSteps, ticketParticipants, ticketStates } fro
 import { loadTicketView } from '../../projections/tickets/views.ts';
 import { ok, type AppDeps } from '../app.ts';
 import { requireUsername } from '../auth.ts';
-import { id, idParams, paging, parseWith, queryFlag } from '../params.ts';
+import { idParams, paging, parseWith, queryFlag, textId } from '../params.ts';
 import { appWorkflowIds, assertAppMayUse } from '../scope.ts';
 
 const flowLogQuery = z.object({
@@ -28,7 +28,7 @@ const statesQuery = z.object({
   ticket_ids: z.preprocess(
     (v) => (typeof v === 'string' ? v.split(',').map((p) => p.trim()).filter((p) => p !== '') : v),
     z
-      .array(id, { error: 'is required: a comma-separated list of ticket ids, e.g. "1,2"' })
+      .array(textId, { error: 'is required: a comma-separated list of ticket ids, e.g. "1,2"' })
       .min(1, { error: 'must list at least one ticket id' })
       .max(MAX_BATCH, { error: `must list at most ${MAX_BATCH} ticket ids` }),
   ),

@@ -9,7 +9,8 @@ import { loadTicketView, ticketDetail, ticketListPage, ticketTransitions } from 
 import { ok, type AppDeps } from '../app.ts';
 import { awaitReadModels } from '../read-your-writes.ts';
 import { requireUsername, type Caller } from '../auth.ts';
-import { id, idList, idOrZero, idParams, paging, parseWith, queryFlag, suggestion } from '../params.ts';
+import { IDEMPOTENCY_KEY_MAX, SEARCH_MAX, TITLE_MAX, USERNAME_MAX } from '../../domain/bounds.ts';
+import { boundedText, id, idList, idOrZero, idParams, paging, parseWith, queryFlag, suggestion, textIdOrZero } from '../params.ts';
 import { appWorkflowIds, assertAppMayUse, intersect } from '../scope.ts';
 
 const createBody = z
@@ -40,17 +41,18 @@ const localDate = z
 
 const listQuery = z.object({
   category: z.enum(LIST_CATEGORIES, { error: `must be one of ${LIST_CATEGORIES.join(', ')}` }),
-  sn: z.string().optional(),
-  title: z.string().optional(),
+  // Filters never reach an event, but a megabyte of pattern is no filter either.
+  sn: boundedText(SEARCH_MAX).optional(),
+  title: boundedText(TITLE_MAX).optional(),
   create_start: localDate.optional(),
   create_end: localDate.optional(),
   workflow_ids: idList.optional(),
   state_ids: idList.optional(),
   ticket_ids: idList.optional(),
   act_state_id: z.enum(['0', '1', '2', '3', '4', '5'], { error: 'must be an integer from 0 to 5' }).transform(Number).optional(),
-  creator: z.string().optional(),
-  parent_ticket_id: idOrZero.optional(),
-  parent_ticket_state_id: idOrZero.optional(),
+  creator: boundedText(USERNAME_MAX).optional(),
+  parent_ticket_id: textIdOrZero.optional(),
+  parent_ticket_state_id: textIdOrZero.optional(),
   reverse: queryFlag.default(true),
   ...paging(10),
 });
@@ -127,8 +129,8 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
     assertAppMayUse(request.caller, body.workflow_id);
     const { workflow_id, transition_id, suggestion, parent_ticket_id, parent_ticket_state_id, username: _ignored, ...values } = body;
     const key = request.headers['idempotency-key'];
-    if (key !== undefined && (typeof key !== 'string' || key.length < 1 || key.length > 255)) {
-      fail('invalid_request', 'Idempotency-Key must be a string of 1 to 255 characters.');
+    if (key !== undefined && (typeof key !== 'string' || key.length < 1 || key.length > IDEMPOTENCY_KEY_MAX)) {
+      fail('invalid_request', `Idempotency-Key must be a string of 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
     }
     const { ticketId, appended, replayed } = await createTicket(deps.commands, {
       workflowId: workflow_id,

@@ -6,6 +6,7 @@
 // admins may list them (403 not_permitted otherwise).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { SEARCH_MAX } from '../../domain/bounds.ts';
 import { UserType } from '../../domain/directory.ts';
 import { fail } from '../../domain/errors.ts';
 import { usersByName } from '../../projections/directory/queries.ts';
@@ -21,11 +22,11 @@ import {
 import { currentWorkflowRow } from '../../projections/workflows/queries.ts';
 import { ok, type AppDeps } from '../app.ts';
 import { requireUsername } from '../auth.ts';
-import { id, idParams, paging, parseWith } from '../params.ts';
+import { boundedText, idParams, paging, parseWith, textId } from '../params.ts';
 import { assertAppMayUse } from '../scope.ts';
 
-const listQuery = z.object({ search_value: z.string({ error: 'must be a string' }).default(''), ...paging(10) });
-const stateParams = z.object({ state_id: id });
+const listQuery = z.object({ search_value: boundedText(SEARCH_MAX).default(''), ...paging(10) });
+const stateParams = z.object({ state_id: textId });
 
 export async function workflowConfigRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
   /**

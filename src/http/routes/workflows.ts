@@ -8,10 +8,11 @@ import { currentWorkflowRow, listWorkflows } from '../../projections/workflows/q
 import { byOrderId, customField, builtinField, stateRow, transitionButton } from '../../projections/workflows/views.ts';
 import { ok, type AppDeps } from '../app.ts';
 import { requireUsername } from '../auth.ts';
-import { idParams, paging, parseWith, queryFlag } from '../params.ts';
+import { boundedText, idParams, paging, parseWith, queryFlag } from '../params.ts';
+import { SEARCH_MAX } from '../../domain/bounds.ts';
 import { appWorkflowIds, assertAppMayUse, intersect } from '../scope.ts';
 
-const listQuery = z.object({ search_value: z.string().default(''), name: z.string().default(''), from_admin: queryFlag.default(false), ...paging(10) });
+const listQuery = z.object({ search_value: boundedText(SEARCH_MAX).default(''), name: boundedText(SEARCH_MAX).default(''), from_admin: queryFlag.default(false), ...paging(10) });
 
 export async function workflowRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
   app.get('/workflows', async (request) => {
