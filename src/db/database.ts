@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 
 export interface Lease {
@@ -119,7 +120,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     throw new Error(`The embedded store in ${dataDir} is in use by process ${holder}; stop it first (or use DATABASE_URL).`);
   }
   await writeFile(pidFile, String(process.pid));
-  const database = wrapPglite(await PGlite.create({ dataDir }));
+  const database = wrapPglite(await PGlite.create({ dataDir, extensions: PGLITE_EXTENSIONS }));
   return {
     ...database,
     async close() {
@@ -128,6 +129,9 @@ export async function openPglite(dataDir: string): Promise<Database> {
     },
   };
 }
+
+/** Loaded into every embedded store: the title search index needs pg_trgm. */
+export const PGLITE_EXTENSIONS = { pg_trgm };
 
 const isAlive = (pid: number) => {
   try {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { connectPostgres, wrapPglite, type Database } from '../../src/db/database.ts';
+import { connectPostgres, PGLITE_EXTENSIONS, wrapPglite, type Database } from '../../src/db/database.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const onRealPostgres = TEST_DATABASE_URL !== undefined;
@@ -62,7 +62,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate() });
+  const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate(), extensions: PGLITE_EXTENSIONS });
   const database = wrapPglite(pglite);
   return {
     database,

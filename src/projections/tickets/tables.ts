@@ -92,12 +92,18 @@ export async function createTicketTables(db: Kysely<any>): Promise<void> {
       gmt_modified timestamptz not null,
       revision bigint not null
     )`.execute(db);
-  // List pages are ordered by creation time and filtered by workflow, creator or sn prefix.
+  // Every index is over bounded values only (B-tree entries must stay under ~2,700 bytes, and
+  // the write side bounds every string that reaches them): ids, times, usernames (50
+  // characters), sn (a prefix of at most 50 and 12 digits). Unbounded text (participant lists,
+  // relation, suggestions, field values) is never in a B-tree.
+  // List pages: newest first, within a workflow, of one creator (owner, `creator=`), by sn prefix.
   await sql`create index if not exists tickets_created on tickets (gmt_created desc, id desc)`.execute(db);
   await sql`create index if not exists tickets_workflow_created on tickets (workflow_id, gmt_created desc)`.execute(db);
   await sql`create index if not exists tickets_creator_created on tickets (creator, gmt_created desc)`.execute(db);
   await sql`create index if not exists tickets_sn_prefix on tickets (sn text_pattern_ops)`.execute(db);
+  // Sub-tickets of a parent state (list filter, and the parent's advance when they end).
   await sql`create index if not exists tickets_parent on tickets (parent_ticket_id, parent_ticket_state_id) where parent_ticket_id <> 0`.execute(db);
+  await createTitleSearchIndex(db);
   await sql`
     create table if not exists ticket_users (
       ticket_id bigint not null,
@@ -108,7 +114,7 @@ export async function createTicketTables(db: Kysely<any>): Promise<void> {
       gmt_created timestamptz not null,
       primary key (ticket_id, username)
     )`.execute(db);
-  // duty, relation and worked pages: newest first within one user's rows.
+  // duty, relation and worked pages: newest first within one user's rows (usernames are bounded).
   await sql`create index if not exists ticket_users_duty on ticket_users (username, gmt_created desc, ticket_id desc) where in_process`.execute(db);
   await sql`create index if not exists ticket_users_worked on ticket_users (username, gmt_created desc, ticket_id desc) where worked`.execute(db);
   await sql`create index if not exists ticket_users_relation on ticket_users (username, gmt_created desc, ticket_id desc)`.execute(db);
@@ -132,5 +138,29 @@ export async function createTicketTables(db: Kysely<any>): Promise<void> {
       ticket_data jsonb not null,
       gmt_created timestamptz not null
     )`.execute(db);
+  // A ticket's flow logs in order.
   await sql`create index if not exists ticket_flow_logs_ticket on ticket_flow_logs (ticket_id, id)`.execute(db);
+}
+
+/**
+ * The title filter is a substring match (`like '%…%'`), which no B-tree serves: a trigram GIN
+ * index does, where pg_trgm is available and may be installed (it is on both stores here; a
+ * database user without the right keeps working, the filter then scans the listed window).
+ */
+async function createTitleSearchIndex(db: Kysely<any>): Promise<void> {
+  const installed = await sql<{ schema: string }>`
+    select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
+  let schema = installed.rows[0]?.schema;
+  if (!schema) {
+    const { rows } = await sql<{ may: boolean }>`
+      select exists (select 1 from pg_available_extensions where name = 'pg_trgm')
+         and ((select rolsuper from pg_roles where rolname = current_user) or has_database_privilege(current_database(), 'CREATE')) as may`.execute(db);
+    if (!rows[0]?.may) return;
+    // In public, not in a deployment's schema: dropping one schema must not drop everyone's
+    // index. The lock keeps two first starts from installing it at the same time.
+    await sql`select pg_advisory_xact_lock(hashtext('flowledger:install pg_trgm'))`.execute(db);
+    await sql`create extension if not exists pg_trgm schema public`.execute(db);
+    schema = 'public';
+  }
+  await sql`create index if not exists tickets_title_trgm on tickets using gin (title ${sql.id(schema)}.gin_trgm_ops)`.execute(db);
 }
