@@ -1,5 +1,5 @@
 // The operator's commands on a store with history: replay, verify and rebuild.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { createTicket } from '../../src/commands/create-ticket.ts';
 import { runTicketCommand } from '../../src/commands/ticket-commands.ts';
 import { readEnv } from '../../src/config/env.ts';
