@@ -32,6 +32,7 @@ function fakeClient(options: { failures?: (Failure | undefined)[]; positions?: b
   const sent: string[][] = [];
   let log = 100n;
   let late: (() => void) | undefined;
+  let cancelled = 0;
   const failures = [...(options.failures ?? [])];
   /** What the server does with an append that reaches it. */
   const write = (streamId: string, events: JSONEventData[], expectedRevision: AppendExpectedRevision) => {
@@ -70,7 +71,7 @@ function fakeClient(options: { failures?: (Failure | undefined)[]; positions?: b
     },
     readStream(streamId: string, { fromRevision, direction, maxCount }: { fromRevision: bigint | 'start' | 'end'; direction: 'forwards' | 'backwards'; maxCount?: number }) {
       const stream = streams.get(streamId);
-      return (async function* () {
+      const read = (async function* () {
         try {
           if (!stream) throw new StreamNotFoundError(undefined, streamId);
           const ordered = direction === 'backwards' ? [...stream].reverse() : stream;
@@ -82,9 +83,10 @@ function fakeClient(options: { failures?: (Failure | undefined)[]; positions?: b
           late = undefined;
         }
       })();
+      return Object.assign(read, { cancel: async () => void (cancelled += 1) });
     },
   };
-  return { store: new EventStoreDbEventStore(client as unknown as EventStoreDBClient), streams, sent };
+  return { store: new EventStoreDbEventStore(client as unknown as EventStoreDBClient), streams, sent, cancelled: () => cancelled };
 }
 
 const event = (n: number) => ({ type: 'Happened', data: { n }, metadata: { actor: 'tester' } });
@@ -92,7 +94,7 @@ const event = (n: number) => ({ type: 'Happened', data: { n }, metadata: { actor
 for (const expected of [0n, 'no_stream', 'any', 'stream_exists'] as ExpectedRevision[]) {
   t.test(`expected ${String(expected)}: an append stored but reported unavailable is not stored again`, async (t) => {
     const setup = expected !== 'no_stream';
-    const { store, streams, sent } = fakeClient({ failures: [...(setup ? [undefined] : []), 'stored, then unavailable'] });
+    const { store, streams, sent, cancelled } = fakeClient({ failures: [...(setup ? [undefined] : []), 'stored, then unavailable'] });
     if (setup) await store.appendToStream('ticket-1', [event(0)], { expectedRevision: 'no_stream' });
     const result = await store.appendToStream('ticket-1', [event(1), event(2)], { expectedRevision: expected });
     const stored = streams.get('ticket-1')!;
@@ -100,6 +102,7 @@ for (const expected of [0n, 'no_stream', 'any', 'stream_exists'] as ExpectedRevi
     t.equal(result.nextExpectedRevision, stored.at(-1)!.revision, 'the revision of the stored append');
     t.same(result.position, stored.at(-1)!.position, 'and the position of its last event');
     t.equal(sent.length, setup ? 2 : 1, 'found by reading, not sent again');
+    t.equal(cancelled(), 1, 'the look-back, left once it found the append, is cancelled on the server');
   });
 }
 

@@ -148,13 +148,19 @@ export class EventStoreDbEventStore implements EventStore {
     streamId: string,
     options: { fromRevision: bigint | typeof START | typeof END; direction?: typeof FORWARDS | typeof BACKWARDS; maxCount?: number },
   ): AsyncGenerator<EsdbRecord> {
+    const read = this.client.readStream(streamId, { direction: FORWARDS, ...options });
+    let finished = false;
     try {
-      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, ...options })) {
+      for await (const resolved of read) {
         if (resolved.event) yield resolved.event;
       }
+      finished = true;
     } catch (error) {
+      finished = true;
       if (error instanceof StreamNotFoundError) return;
       throw translate(error, { operation: `read ${streamId}`, streamId });
+    } finally {
+      if (!finished) await read.cancel(); // the caller stopped early: end the call on the server too
     }
   }
 
