@@ -36,7 +36,7 @@ t.test('input bounds over HTTP', async (t) => {
     t.equal(await revision(vpn), before, 'nothing appended');
   });
 
-  t.test('deliver and add_node to a user the directory does not have, or an inactive one, are 400s naming the user', async (t) => {
+  t.test('deliver and add_node to a user the directory does not have are 400s naming the user (inactive users: test/domain)', async (t) => {
     const before = await revision(vpn);
     await refused(t, api.call('POST', `/api/v1.0/tickets/${vpn}/deliver`, { as: 'zhangsan', body: { target_username: 'nosuchuser' } }), 400, 'invalid_request', /"nosuchuser" is not a user of the directory/);
     await refused(t, api.call('POST', `/api/v1.0/tickets/${vpn}/deliver`, { as: 'admin', body: { target_username: 'nosuchuser', from_admin: true } }), 400, 'invalid_request', /nosuchuser/);
