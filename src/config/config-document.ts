@@ -184,7 +184,10 @@ const customFieldSchema = z.strictObject({
   description: longText.default(''),
   placeholder: longText.default(''),
   field_template: longText.default(''),
-  boolean_field_display: z.record(text(B.name), text(B.name)).default({}),
+  boolean_field_display: z
+    .record(text(B.name), text(B.name))
+    .refine((r) => Object.keys(r).length <= B.listItems, { error: `must have at most ${B.listItems} entries` })
+    .default({}),
   field_choice: z
     .record(text(B.choiceKey), text(B.name))
     .refine((r) => Object.keys(r).length <= B.listItems, { error: `must have at most ${B.listItems} choices` })
