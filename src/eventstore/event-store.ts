@@ -76,6 +76,8 @@ export interface EventStore {
     options: { after?: LogPosition; maxBatch?: number },
     handler: (batch: RecordedEvent[]) => Promise<void>,
   ): Subscription;
+  /** A stable id of this store (not of a connection): checkpoints are only valid for the store they were read from. */
+  identity(): Promise<string>;
   close(): Promise<void>;
 }
 

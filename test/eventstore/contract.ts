@@ -91,6 +91,13 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     t.equal((await subject.store.appendToStream(id, [event('C')], { expectedRevision: 'any' })).nextExpectedRevision, 2n);
   });
 
+  t.test('the store has one identity, the same on every call', async (t) => {
+    const [a, b] = await Promise.all([subject.store.identity(), subject.store.identity()]);
+    t.match(a, /^[0-9a-f-]{36}$/);
+    t.equal(b, a, 'concurrent first calls agree');
+    t.equal(await subject.store.identity(), a, 'and later ones');
+  });
+
   t.test('reading a stream that does not exist gives no events', async (t) => {
     t.same(await subject.store.readStream(stream()), []);
   });

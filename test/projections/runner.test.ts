@@ -64,6 +64,28 @@ t.test('a new projection version rebuilds its tables from the log', async (t) =>
   t.equal(status.find((s) => s.name === 'tickets')?.version, PROJECTIONS.find((p) => p.name === 'tickets')!.version + 1);
 });
 
+t.test('read models projected from one event store are rebuilt when pointed at another', async (t) => {
+  const first = await logWithTickets(t, 3);
+  const runner = new ProjectionRunner(first.test.database, first.runtime.store, PROJECTIONS);
+  await runner.start();
+  await runner.waitFor(first.end);
+  await runner.stop();
+  t.equal((await dumpReadModels(first.test.database.db)).tickets.length, 3);
+
+  // Another store with one ticket: its positions mean nothing next to the first one's checkpoints.
+  const second = await logWithTickets(t, 1);
+  const moved = new ProjectionRunner(first.test.database, second.runtime.store, PROJECTIONS);
+  await moved.start();
+  await moved.waitFor(second.end);
+  await moved.stop();
+  t.not(await first.runtime.store.identity(), await second.runtime.store.identity(), 'two stores, two identities');
+  const own = new ProjectionRunner(second.test.database, second.runtime.store, PROJECTIONS);
+  await own.start();
+  await own.waitFor(second.end);
+  await own.stop();
+  t.same(await dumpReadModels(first.test.database.db), await dumpReadModels(second.test.database.db), 'the rows are those of the store now read');
+});
+
 t.test('waiting for a position that the projections never reach is a clear error', async (t) => {
   const { test, runtime, end } = await logWithTickets(t, 1);
   const runner = new ProjectionRunner(test.database, runtime.store, PROJECTIONS);

@@ -4,6 +4,7 @@
 // client's errors come out as the neutral errors of event-store.ts (errors.ts).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { identityFromStream } from '../store-identity.ts';
 import {
   ANY,
   BACKWARDS,
@@ -234,6 +235,16 @@ export class EventStoreDbEventStore implements EventStore {
         sub.destroy(); // wakes a for-await blocked on the next event
       },
     };
+  }
+
+  private storeId?: Promise<string>;
+
+  identity(): Promise<string> {
+    this.storeId ??= identityFromStream(this, randomUUID()).catch((error) => {
+      this.storeId = undefined;
+      throw error;
+    });
+    return this.storeId;
   }
 
   async close(): Promise<void> {

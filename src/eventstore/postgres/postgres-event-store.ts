@@ -151,6 +151,11 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
+  async identity(): Promise<string> {
+    const { rows } = await sql<{ store_id: string }>`select store_id from es_store`.execute(this.database.db);
+    return rows[0].store_id;
+  }
+
   async close(): Promise<void> {
     // The database handle is shared with the read models; its owner closes it.
   }

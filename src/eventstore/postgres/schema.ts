@@ -16,6 +16,13 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
       stream_id text primary key,
       revision bigint not null
     )`.execute(db);
+  // Which store this is (see store-identity.ts): one row, named when the schema is created.
+  await sql`
+    create table if not exists es_store (
+      singleton boolean primary key default true check (singleton),
+      store_id text not null default gen_random_uuid()::text
+    )`.execute(db);
+  await sql`insert into es_store default values on conflict do nothing`.execute(db);
   await sql`
     create table if not exists es_events (
       global_position bigint generated always as identity primary key,

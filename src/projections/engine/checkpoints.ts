@@ -6,6 +6,8 @@ export interface ProjectionCheckpointTable {
   version: number;
   position_commit: string;
   position_prepare: string;
+  /** The event store the position belongs to (null in rows written before it was recorded). */
+  store_id: string | null;
   updated_at: Date;
 }
 
@@ -18,6 +20,7 @@ export async function createCheckpointTable(db: Kysely<any>): Promise<void> {
       position_prepare bigint not null default 0,
       updated_at timestamptz not null default now()
     )`.execute(db);
+  await sql`alter table projection_checkpoints add column if not exists store_id text`.execute(db);
 }
 
 export const checkpointPosition = (row: { position_commit: unknown; position_prepare: unknown }): LogPosition => ({

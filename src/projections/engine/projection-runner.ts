@@ -107,23 +107,28 @@ export class ProjectionRunner {
     }, this.options.leaseRetryMs ?? 2000);
   }
 
-  /** Creates the tables, or rebuilds them from the start when the projection's version changed. */
+  /**
+   * Creates the tables, or rebuilds them from the start when the projection's version changed
+   * or its checkpoint was read from another event store.
+   */
   private async prepare(projection: Projection): Promise<LogPosition> {
+    const storeId = await this.store.identity();
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('projection_checkpoints').selectAll().where('name', '=', projection.name).executeTakeFirst();
-      if (row && row.version === projection.version) {
+      if (row && row.version === projection.version && (row.store_id === storeId || row.store_id === null)) {
         await projection.createTables(trx);
+        // Rows from before the store was recorded are taken to belong to this one.
+        if (row.store_id === null) await trx.updateTable('projection_checkpoints').set({ store_id: storeId }).where('name', '=', projection.name).execute();
         return checkpointPosition(row);
       }
       for (const table of projection.tables) await sql`drop table if exists ${sql.table(table)} cascade`.execute(trx);
       await projection.createTables(trx);
       await clearParkedEvents(trx, projection.name);
+      const fresh = { version: projection.version, position_commit: '0', position_prepare: '0', store_id: storeId, updated_at: new Date() };
       await trx
         .insertInto('projection_checkpoints')
-        .values({ name: projection.name, version: projection.version, position_commit: '0', position_prepare: '0', updated_at: new Date() })
-        .onConflict((oc) =>
-          oc.column('name').doUpdateSet({ version: projection.version, position_commit: '0', position_prepare: '0', updated_at: new Date() }),
-        )
+        .values({ name: projection.name, ...fresh })
+        .onConflict((oc) => oc.column('name').doUpdateSet(fresh))
         .execute();
       return { commit: 0n, prepare: 0n };
     });

@@ -33,21 +33,21 @@ async function checkpointIn(trx: Transaction<ReadModels>, name: string): Promise
   return row ? checkpointPosition(row) : undefined;
 }
 
-/** Tables of `projection` in `schema`, kept when an earlier run left them at the same version (resume). */
-async function prepareTables(db: Kysely<ReadModels>, schema: string, projection: Projection): Promise<LogPosition> {
+/** Tables of `projection` in `schema`, kept when an earlier run left them at the same version from the same store (resume). */
+async function prepareTables(db: Kysely<ReadModels>, schema: string, projection: Projection, storeId: string): Promise<LogPosition> {
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   return inSchema(db, schema, async (trx) => {
     await createCheckpointTable(trx);
     await createParkedEventsTable(trx);
     const row = await trx.selectFrom('projection_checkpoints').selectAll().where('name', '=', projection.name).executeTakeFirst();
-    if (row && row.version === projection.version) return checkpointPosition(row);
+    if (row && row.version === projection.version && row.store_id === storeId) return checkpointPosition(row);
     for (const table of projection.tables) await sql`drop table if exists ${sql.table(table)} cascade`.execute(trx);
     await projection.createTables(trx);
     await clearParkedEvents(trx, projection.name);
     await trx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).execute();
     await trx
       .insertInto('projection_checkpoints')
-      .values({ name: projection.name, version: projection.version, position_commit: '0', position_prepare: '0', updated_at: new Date() })
+      .values({ name: projection.name, version: projection.version, position_commit: '0', position_prepare: '0', store_id: storeId, updated_at: new Date() })
       .execute();
     return START;
   });
@@ -76,11 +76,15 @@ async function catchUp(
 }
 
 /** Where the live projection is; the start when it never ran. */
-async function livePosition(db: Kysely<ReadModels>, live: string, name: string): Promise<LogPosition> {
+async function livePosition(db: Kysely<ReadModels>, live: string, name: string, storeId: string): Promise<LogPosition> {
   return inSchema(db, live, async (trx) => {
     await createCheckpointTable(trx);
     await createParkedEventsTable(trx);
-    return (await checkpointIn(trx, name)) ?? START;
+    const row = await trx.selectFrom('projection_checkpoints').selectAll().where('name', '=', name).executeTakeFirst();
+    if (row?.store_id && row.store_id !== storeId) {
+      throw new Error(`The live ${name} read model was projected from another event store (${row.store_id}); start a projector, which rebuilds it from this one.`);
+    }
+    return row ? checkpointPosition(row) : START;
   });
 }
 
@@ -93,8 +97,9 @@ async function livePosition(db: Kysely<ReadModels>, live: string, name: string):
 export async function rebuildProjection(db: Kysely<ReadModels>, store: EventStore, projection: Projection, progress?: Progress): Promise<LogPosition> {
   const live = await liveSchema(db);
   const shadow = `${live}__rebuild`;
-  const from = await prepareTables(db, shadow, projection);
-  const caughtUp = await catchUp(db, store, shadow, projection, from, await livePosition(db, live, projection.name), progress);
+  const storeId = await store.identity();
+  const from = await prepareTables(db, shadow, projection, storeId);
+  const caughtUp = await catchUp(db, store, shadow, projection, from, await livePosition(db, live, projection.name, storeId), progress);
   return inSchema(db, live, async (trx) => {
     const locked = await trx
       .selectFrom('projection_checkpoints')
@@ -133,7 +138,13 @@ export async function rebuildProjection(db: Kysely<ReadModels>, store: EventStor
     }
     // A live projector that lagged behind the rebuild skips what the new tables already hold.
     const position = comparePositions(at, liveAt) > 0 ? at : liveAt;
-    const row = { version: projection.version, position_commit: String(position.commit), position_prepare: String(position.prepare), updated_at: new Date() };
+    const row = {
+      version: projection.version,
+      position_commit: String(position.commit),
+      position_prepare: String(position.prepare),
+      store_id: storeId,
+      updated_at: new Date(),
+    };
     await trx
       .insertInto('projection_checkpoints')
       .values({ name: projection.name, ...row })
@@ -200,7 +211,7 @@ export async function verifyProjections(db: Kysely<ReadModels>, store: EventStor
           for (const table of projection.tables) tables.push([table, await dumpTable(trx, table)]);
           return { at, tables, parked: await parkedPositions(trx, projection.name) };
         });
-      const from = await prepareTables(db, scratch, projection);
+      const from = await prepareTables(db, scratch, projection, await store.identity());
       await catchUp(db, store, scratch, projection, from, snapshot.at, progress);
       await inSchema(db, scratch, async (trx) => {
         for (const [table, rows] of snapshot.tables) {
