@@ -28,6 +28,9 @@ export type ErrorCode =
   | 'config_invalid'
   | 'read_model_lagging'
   | 'ticket_stalled'
+  | 'store_unavailable'
+  | 'change_too_large'
+  | 'stream_deleted'
   | 'internal_error';
 
 export class DomainError extends Error {

@@ -1,6 +1,7 @@
 // The error catalogue: every refusal has a stable code and one HTTP status.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, type ErrorCode } from '../domain/errors.ts';
+import { AppendTooLargeError, DeletedStreamError, EventStoreUnavailableError } from '../eventstore/event-store.ts';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
@@ -31,6 +32,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal_error: 500,
   read_model_lagging: 503,
   ticket_stalled: 503,
+  store_unavailable: 503,
+  change_too_large: 413,
+  stream_deleted: 410,
 };
 
 export interface SavedChange {
@@ -69,6 +73,14 @@ function fromFastify(error: FastifyError): { status: number; msg: string } | und
   return undefined;
 }
 
+/** The event store's refusals: their messages are written for the caller (nothing secret in them). */
+function fromEventStore(error: unknown): ErrorCode | undefined {
+  if (error instanceof EventStoreUnavailableError) return 'store_unavailable';
+  if (error instanceof AppendTooLargeError) return 'change_too_large';
+  if (error instanceof DeletedStreamError) return 'stream_deleted';
+  return undefined;
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof SavedChangeNotVisible) {
@@ -79,6 +91,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof DomainError) {
       return reply.status(HTTP_STATUS[error.code]).send(failureBody(error.code, error.message, error.details));
     }
+    const stored = fromEventStore(error);
+    if (stored) return reply.status(HTTP_STATUS[stored]).send(failureBody(stored, error.message));
     const known = fromFastify(error);
     if (known) return reply.status(known.status).send(failureBody('invalid_request', known.msg));
     request.log.error({ err: error }, 'unhandled error');
