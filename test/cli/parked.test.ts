@@ -6,19 +6,13 @@ import { createTicket } from '../../src/commands/create-ticket.ts';
 import { readEnv } from '../../src/config/env.ts';
 import { applyStartupConfig, createRuntime } from '../../src/runtime.ts';
 import { cli, storeEnv } from '../support/cli.ts';
+import { refuseTicketTitle } from '../support/faults.ts';
 
 t.test('projections status lists a parked stream; projections retry applies it after the fix', async (t) => {
   const env = await storeEnv(t);
   const runtime = await createRuntime(readEnv(env));
   await applyStartupConfig(runtime, readEnv(env));
-  const db = runtime.database.db;
-  await sql`
-    create function refuse_poison() returns trigger language plpgsql as $$
-    begin
-      if new.title = 'poison' then raise exception 'injected fault: title refused'; end if;
-      return new;
-    end $$`.execute(db);
-  await sql`create trigger tickets_refuse_poison before insert or update on tickets for each row execute function refuse_poison()`.execute(db);
+  await refuseTicketTitle(runtime.database.db, 'poison', 'injected fault: title refused');
   const { ticketId, appended } = await createTicket(runtime.commands, {
     workflowId: 2,
     transitionId: 7,
@@ -42,7 +36,7 @@ t.test('projections status lists a parked stream; projections retry applies it a
   t.match(unfixed.out, `tickets ticket-${ticketId}: still parked: injected fault`);
 
   const fixing = await createRuntime(readEnv(env), { project: false });
-  await sql`drop trigger tickets_refuse_poison on tickets`.execute(fixing.database.db);
+  await sql`drop trigger tickets_refuse_title on tickets`.execute(fixing.database.db);
   await fixing.close();
   const fixed = await cli(['projections', 'retry'], env);
   t.equal(fixed.code, 0, fixed.out);

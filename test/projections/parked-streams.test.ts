@@ -2,13 +2,13 @@
 // other one; after a fix, a retry makes the parked ticket whole again. The fault is real:
 // a trigger in the database refuses one title, as a too-long value or a bug would.
 import t, { type Test } from 'tap';
-import { sql } from 'kysely';
 import { runTicketCommand } from '../../src/commands/ticket-commands.ts';
 import { listParkedStreams, retryParkedStreams } from '../../src/projections/engine/parked-events.ts';
 import { verifyProjections } from '../../src/projections/engine/rebuild.ts';
 import { ticketsProjection } from '../../src/projections/tickets/projection.ts';
 import { PROJECTIONS } from '../../src/runtime.ts';
 import { startApp, vpnTicket, type TestApp } from '../support/app.ts';
+import { refuseTicketTitle } from '../support/faults.ts';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -27,13 +27,7 @@ t.test('a ticket whose event a projection cannot apply is parked; the others go 
   const usual: number[] = [];
   for (let i = 0; i < 8; i++) usual.push(await createAndRead(t, api));
 
-  await sql`
-    create function refuse_poison() returns trigger language plpgsql as $$
-    begin
-      if new.title = 'poison' then raise exception 'injected fault: this title cannot be stored'; end if;
-      return new;
-    end $$`.execute(db);
-  await sql`create trigger tickets_refuse_poison before insert or update on tickets for each row execute function refuse_poison()`.execute(db);
+  const fault = await refuseTicketTitle(db, 'poison', 'injected fault: this title cannot be stored');
 
   const poisoned = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'poison' }) });
   t.equal(poisoned.status, 503, 'the create is saved but cannot be shown');
@@ -63,7 +57,7 @@ t.test('a ticket whose event a projection cannot apply is parked; the others go 
   t.same(others, [], 'only the one ticket is parked');
   t.match(parked, { projection: 'tickets', streamId: `ticket-${id}`, eventType: 'TicketCreated', attempts: 3, events: 2, error: /injected fault/ });
 
-  await sql`drop trigger tickets_refuse_poison on tickets`.execute(db);
+  await fault.remove();
   t.same(await retryParkedStreams(db, api.runtime.store, ticketsProjection), [{ streamId: `ticket-${id}` }], 'the retry applies every parked event');
   await api.runtime.projections.refreshParked();
   t.same(await listParkedStreams(db), [], 'nothing is parked any more');
@@ -78,11 +72,8 @@ t.test('a ticket whose event a projection cannot apply is parked; the others go 
 t.test('a retry that fails again keeps the stream parked with the new error', async (t) => {
   const api = await startApp(t);
   const db = api.runtime.database.db;
-  await sql`
-    create function refuse_all() returns trigger language plpgsql as $$
-    begin raise exception 'still broken'; end $$`.execute(db);
-  await sql`create trigger tickets_refuse_all before insert on tickets for each row execute function refuse_all()`.execute(db);
-  const created = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket() });
+  await refuseTicketTitle(db, 'broken', 'still broken');
+  const created = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'broken' }) });
   t.equal(created.status, 503);
   const [outcome] = await retryParkedStreams(db, api.runtime.store, ticketsProjection);
   t.match(outcome, { streamId: `ticket-${created.body.data.ticket_id}`, error: /still broken/ });
