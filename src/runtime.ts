@@ -15,7 +15,7 @@ import { PostgresEventStore } from './eventstore/postgres/postgres-event-store.t
 import { createEventStoreSchema } from './eventstore/postgres/schema.ts';
 import { buildApp } from './http/app.ts';
 import { directoryProjection } from './projections/directory/projection.ts';
-import { ProjectionRunner } from './projections/engine/projection-runner.ts';
+import { ProjectionRunner, type RunnerOptions } from './projections/engine/projection-runner.ts';
 import type { Projection } from './projections/projection.ts';
 import { ticketsProjection } from './projections/tickets/projection.ts';
 import { countTicketsSince } from './projections/tickets/queries.ts';
@@ -38,11 +38,18 @@ export interface RuntimeOptions {
   random?: () => number;
   /** Start the projection runner (default true); the CLI's offline commands skip it. */
   project?: boolean;
-  onProjectionError?: (projection: string, error: unknown) => void;
+  onProjectionError?: RunnerOptions['onError'];
 }
 
 export async function openDatabase(env: Env): Promise<Database> {
   return env.DATABASE_URL ? connectPostgres(env.DATABASE_URL, { schema: env.DATABASE_SCHEMA }) : openPglite(env.DATA_DIR);
+}
+
+/** What the server and the projector print when a projection fails. */
+export function reportProjectionError(projection: string, error: unknown, attempt?: { tries: number; parked: boolean }): void {
+  if (!attempt) console.error(`projection ${projection} stopped and restarts from its checkpoint:`, error);
+  else if (attempt.parked) console.error(`projection ${projection} parked a stream after ${attempt.tries} tries (see "flowledger projections status"): ${(error as Error).message}`);
+  else console.error(`projection ${projection}, try ${attempt.tries}: ${(error as Error).message}`);
 }
 
 export async function createRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {

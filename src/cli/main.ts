@@ -10,7 +10,7 @@ import { replayTicket } from '../audit/replay.ts';
 import { checkpointPosition, readCheckpoints } from '../projections/engine/checkpoints.ts';
 import { listParkedStreams, retryParkedStreams } from '../projections/engine/parked-events.ts';
 import { rebuildProjection, verifyProjections } from '../projections/engine/rebuild.ts';
-import { createRuntime, PROJECTIONS } from '../runtime.ts';
+import { createRuntime, PROJECTIONS, reportProjectionError } from '../runtime.ts';
 import { serve } from './serve.ts';
 
 const program = new Command()
@@ -30,7 +30,7 @@ program
   .description('run the projections only (no HTTP); several processes share the work through leases')
   .action(async () => {
     const runtime = await createRuntime(readEnv(), {
-      onProjectionError: (name, error) => console.error(`projection ${name} stopped and will restart:`, error),
+      onProjectionError: reportProjectionError,
     });
     console.log('projecting; SIGTERM or SIGINT to stop after the batch in flight');
     const stop = async () => {

@@ -1,9 +1,9 @@
 import type { Env } from '../config/env.ts';
-import { applyStartupConfig, buildHttpApp, createRuntime } from '../runtime.ts';
+import { applyStartupConfig, buildHttpApp, createRuntime, reportProjectionError } from '../runtime.ts';
 
 export async function serve(env: Env): Promise<void> {
   const runtime = await createRuntime(env, {
-    onProjectionError: (name, error) => console.error(`projection ${name} stopped and will restart:`, error),
+    onProjectionError: reportProjectionError,
   });
   const applied = await applyStartupConfig(runtime, env);
   const app = await buildHttpApp(runtime, env, { level: env.LOG_LEVEL });

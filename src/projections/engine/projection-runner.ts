@@ -21,7 +21,8 @@ export interface RunnerOptions {
   retryBaseMs?: number;
   /** How often the parked streams are read again, for streams parked by other processes (default 1000). */
   parkedRefreshMs?: number;
-  onError?: (projection: string, error: unknown) => void;
+  /** A failure: of one event (`attempt` says which try and whether it was parked), or of the projection, which then restarts. */
+  onError?: (projection: string, error: unknown, attempt?: { tries: number; parked: boolean }) => void;
 }
 
 interface Running {
@@ -147,7 +148,7 @@ export class ProjectionRunner {
         maxTries: this.options.maxTries ?? 3,
         // Exponential with jitter, so that several instances do not retry in step.
         backoffMs: (tries) => base * 2 ** (tries - 1) * (0.5 + Math.random() / 2),
-        onFailure: (failure: ProjectionEventFailed) => this.options.onError?.(projection.name, failure),
+        onFailure: (failure: ProjectionEventFailed, tries) => this.options.onError?.(projection.name, failure, { tries, parked: tries >= (this.options.maxTries ?? 3) }),
         stopped: () => this.stopped,
       },
     );
