@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { applyConfig, knownIds } from './commands/apply-config.ts';
 import { CatalogStore } from './commands/catalog-store.ts';
-import type { CommandDeps } from './commands/create-ticket.ts';
+import type { CommandDeps } from './commands/command-deps.ts';
 import { DEMO_CONFIG_PATH, loadConfigFile } from './config/config-document.ts';
 import type { Env } from './config/env.ts';
 import { connectPostgres, openPglite, type Database } from './db/database.ts';

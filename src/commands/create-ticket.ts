@@ -1,48 +1,16 @@
+// Creates a ticket: reserve its id and sn, claim the Idempotency-Key, decide, append.
 import { appMayUseWorkflow, currentWorkflow, workflowVersion, type Catalog } from '../domain/catalog/catalog.ts';
 import { DomainError, fail } from '../domain/errors.ts';
 import { decideCreateTicket, type CreateTicket } from '../domain/ticket/create-ticket.ts';
-import { ticketStream, type TicketEvent } from '../domain/ticket/events.ts';
-import { evolveTicket, initialTicketState, type TicketState } from '../domain/ticket/ticket.ts';
-import type { AppendResult, EventStore } from '../eventstore/event-store.ts';
-import type { CatalogStore } from './catalog-store.ts';
-import { aggregateStream, handleCommand, type Decider } from './handle-command.ts';
-import { awaitTicket, claimedTicketId, claimIdempotencyKey, existingTicket } from './idempotency.ts';
-import { reserveSn, reserveTicketId } from './ticket-numbers.ts';
 import { limitWindow } from '../domain/ticket/creation-limits.ts';
-
-export const ticketDecider: Decider<TicketState, TicketEvent> = {
-  initialState: initialTicketState,
-  evolve: evolveTicket,
-};
-
-export interface CommandDeps {
-  store: EventStore;
-  catalog: CatalogStore;
-  clock: () => Date;
-  random: () => number;
-  /** Tickets of a workflow created since a moment (by one creator), for limit_expression. */
-  countTickets: (query: { workflowId: number; since: Date; creator?: string }) => Promise<number>;
-}
-
-/** The command as the caller gives it; the handler adds numbers, the workflow version, time and chance. */
-export type CreateTicketRequest = Omit<CreateTicket, 'ticketId' | 'sn' | 'workflow' | 'parentFields' | 'recentTicketCount' | 'now' | 'random'> & {
-  workflowId: number;
-  correlationId?: string;
-  /** A retried create with the same key returns the first ticket instead of a new one. */
-  idempotencyKey?: string;
-};
-
-export async function loadTicket(store: EventStore, ticketId: number) {
-  return aggregateStream(store, ticketStream(ticketId), ticketDecider);
-}
-
-export interface CreatedTicket {
-  ticketId: number;
-  /** Where the ticket's creation is in the log, for read-your-writes. */
-  appended: AppendResult;
-  /** True when an Idempotency-Key matched an earlier create. */
-  replayed: boolean;
-}
+import { ticketStream } from '../domain/ticket/events.ts';
+import { initialTicketState } from '../domain/ticket/ticket.ts';
+import type { CommandDeps } from './command-deps.ts';
+import type { CreatedTicket, CreateTicketRequest } from './create-ticket-request.ts';
+import { handleCommand } from './handle-command.ts';
+import { awaitTicket, claimedTicketId, claimIdempotencyKey, existingTicket } from './idempotency.ts';
+import { loadTicket, ticketDecider } from './ticket-stream.ts';
+import { reserveSn, reserveTicketId } from './ticket-numbers.ts';
 
 export async function createTicket(deps: CommandDeps, request: CreateTicketRequest): Promise<CreatedTicket> {
   const { catalog } = await deps.catalog.current({ fresh: true });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { fail } from '../domain/errors.ts';
 import { ticketStream } from '../domain/ticket/events.ts';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../eventstore/event-store.ts';
-import type { CreatedTicket, CreateTicketRequest } from './create-ticket.ts';
+import type { CreatedTicket, CreateTicketRequest } from './create-ticket-request.ts';
 
 interface Claim {
   ticketId: number;

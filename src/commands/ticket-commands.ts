@@ -7,7 +7,8 @@ import { decideTicket } from '../domain/ticket/decide-ticket.ts';
 import { ticketStream } from '../domain/ticket/events.ts';
 import type { TicketState } from '../domain/ticket/ticket.ts';
 import type { AppendResult } from '../eventstore/event-store.ts';
-import { loadTicket, ticketDecider, type CommandDeps } from './create-ticket.ts';
+import type { CommandDeps } from './command-deps.ts';
+import { loadTicket, ticketDecider } from './ticket-stream.ts';
 import { handleCommand } from './handle-command.ts';
 
 export interface TicketCommandResult {

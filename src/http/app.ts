@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { CommandDeps } from '../commands/create-ticket.ts';
-import type { ReadModels } from '../projections/read-models.ts';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
 import { registerAuth } from './auth.ts';
 import { registerBodyParsing } from './body.ts';
 import { failureBody, registerErrorHandling } from './errors.ts';
-import { registerStalledTickets, type ReadModelWatch } from './read-your-writes.ts';
+import type { AppDeps } from './deps.ts';
+import { registerStalledTickets } from './read-your-writes.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { configRoutes } from './routes/config.ts';
 import { ticketActionRoutes } from './routes/ticket-actions.ts';
@@ -15,13 +13,6 @@ import { ticketHistoryRoutes } from './routes/ticket-history.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { workflowConfigRoutes } from './routes/workflow-config.ts';
 import { workflowRoutes } from './routes/workflows.ts';
-
-export interface AppDeps extends ReadModelWatch {
-  commands: CommandDeps;
-  readModels: Kysely<ReadModels>;
-  signatureTtlSeconds: number;
-  logger?: FastifyServerOptions['logger'];
-}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -60,8 +51,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes, { prefix: '/api/v1.0', deps });
   return app;
 }
-
-export const ok = (data: unknown, msg = '') => ({ code: 0, msg, data });
 
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

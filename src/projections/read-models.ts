@@ -1,5 +1,5 @@
 import type { ProjectionCheckpointTable } from './engine/checkpoints.ts';
-import type { ProjectionParkedEventTable } from './engine/parked-events.ts';
+import type { ProjectionParkedEventTable } from './engine/parked-events-table.ts';
 import type { DeptTable, RoleTable, UserTable } from './directory/tables.ts';
 import type { TicketDailyCountTable, TicketFlowLogTable, TicketTable, TicketUserTable } from './tickets/tables.ts';
 import type { WorkflowStateTable, WorkflowTable, WorkflowVersionTable } from './workflows/tables.ts';

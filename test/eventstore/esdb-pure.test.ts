@@ -18,7 +18,7 @@ import { CONFIG_STREAM } from '../../src/domain/catalog/events.ts';
 import { ticketStream } from '../../src/domain/ticket/events.ts';
 import { claimIdempotencyKey } from '../../src/commands/idempotency.ts';
 import { reserveSn, reserveTicketId } from '../../src/commands/ticket-numbers.ts';
-import type { CreateTicketRequest } from '../../src/commands/create-ticket.ts';
+import type { CreateTicketRequest } from '../../src/commands/create-ticket-request.ts';
 import {
   AppendTooLargeError,
   DeletedStreamError,

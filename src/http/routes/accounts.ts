@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { simpleDeptsPage, simpleUsersPage } from '../../projections/directory/accounts.ts';
-import { ok, type AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
+import { ok } from '../envelope.ts';
 import { requireUsername } from '../auth.ts';
 import { boundedText, paging, parseWith } from '../params.ts';
 import { SEARCH_MAX } from '../../domain/bounds.ts';

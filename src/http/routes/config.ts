@@ -3,7 +3,8 @@ import { applyConfig, knownIds } from '../../commands/apply-config.ts';
 import { validateConfigDocument } from '../../config/config-document.ts';
 import { isSuperAdmin } from '../../domain/catalog/catalog.ts';
 import { fail } from '../../domain/errors.ts';
-import { ok, type AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
+import { ok } from '../envelope.ts';
 import { requireUsername } from '../auth.ts';
 
 export async function configRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {

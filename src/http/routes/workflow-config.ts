@@ -20,7 +20,8 @@ import {
   workflowStatesPage,
 } from '../../projections/workflows/config-views.ts';
 import { currentWorkflowRow } from '../../projections/workflows/queries.ts';
-import { ok, type AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
+import { ok } from '../envelope.ts';
 import { requireUsername } from '../auth.ts';
 import { boundedText, idParams, paging, parseWith, textId } from '../params.ts';
 import { assertAppMayUse } from '../scope.ts';

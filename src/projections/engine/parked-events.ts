@@ -2,24 +2,12 @@
 // its error, together with every later event of the same stream, so that the projection
 // goes on with every other stream (as Marten's async daemon and EventStoreDB's persistent
 // subscriptions do). `retryParkedStreams` applies them again, in order, after a fix.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { comparePositions, positionToString, type EventStore, type LogPosition, type RecordedEvent } from '../../eventstore/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModels } from '../read-models.ts';
 import { checkpointPosition } from './checkpoints.ts';
-
-export interface ProjectionParkedEventTable {
-  projection: string;
-  stream_id: string;
-  position_commit: string;
-  position_prepare: string;
-  stream_revision: string;
-  event_type: string;
-  /** Why the first event of the stream failed; null for the events parked behind it. */
-  error: string | null;
-  attempts: number;
-  parked_at: Date;
-}
+import { createParkedEventsTable } from './parked-events-table.ts';
 
 /** A stream a projection has set aside: where it stopped and why. */
 export interface ParkedStream {
@@ -33,23 +21,6 @@ export interface ParkedStream {
   parkedAt: Date;
   /** Events parked in all, the failed one included. */
   events: number;
-}
-
-export async function createParkedEventsTable(db: Kysely<any>): Promise<void> {
-  await sql`
-    create table if not exists projection_parked_events (
-      projection text not null,
-      stream_id text not null,
-      position_commit numeric(20) not null,
-      position_prepare bigint not null,
-      stream_revision bigint not null,
-      event_type text not null,
-      error text,
-      attempts integer not null,
-      parked_at timestamptz not null,
-      primary key (projection, position_commit, position_prepare)
-    )`.execute(db);
-  await sql`create index if not exists projection_parked_events_stream on projection_parked_events (stream_id)`.execute(db);
 }
 
 /** The error that made an event fail, and how often it was tried. */

@@ -10,7 +10,8 @@ import type { Projection } from '../projection.ts';
 import type { ReadModels } from '../read-models.ts';
 import { applyBatch, applyWithRetries, type ProjectionEventFailed } from './apply-batch.ts';
 import { checkpointPosition, createCheckpointTable } from './checkpoints.ts';
-import { clearParkedEvents, createParkedEventsTable, listParkedStreams, type ParkedStream } from './parked-events.ts';
+import { createParkedEventsTable } from './parked-events-table.ts';
+import { clearParkedEvents, listParkedStreams, type ParkedStream } from './parked-events.ts';
 
 export interface RunnerOptions {
   batchSize?: number;

@@ -7,7 +7,8 @@ import type { Projection } from '../projection.ts';
 import type { ReadModels } from '../read-models.ts';
 import { applyBatch, applyWithRetries, ProjectionEventFailed } from './apply-batch.ts';
 import { checkpointPosition, createCheckpointTable } from './checkpoints.ts';
-import { clearParkedEvents, createParkedEventsTable } from './parked-events.ts';
+import { createParkedEventsTable } from './parked-events-table.ts';
+import { clearParkedEvents } from './parked-events.ts';
 
 export type Progress = (projection: string, at: LogPosition, target: LogPosition) => void;
 
