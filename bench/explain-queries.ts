@@ -22,7 +22,7 @@ const cases: [string, () => Promise<unknown>][] = [
   ['category=duty, 10 per page', () => ticketListPage(db, { ...page, username, category: 'duty', perPage: 10 })],
   ['category=relation, 10 per page', () => ticketListPage(db, { ...page, username, category: 'relation', perPage: 10 })],
   ['category=owner, 10 per page', () => ticketListPage(db, { ...page, username, category: 'owner', perPage: 10 })],
-  ['detail', async () => ticketDetail(db, await loadTicketView(db, Number(ticketId)), 'admin')],
+  ['detail', async () => ticketDetail(db, await loadTicketView(db, Number(ticketId)), { username: 'admin', superAdmin: true, deptIds: new Set([1]) })],
 ];
 for (const [label, run] of cases) {
   await run(); // warm the cache

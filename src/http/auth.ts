@@ -3,7 +3,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogStore } from '../commands/catalog-store.ts';
-import type { Catalog } from '../domain/catalog/catalog.ts';
+import { viewerOf, type Catalog } from '../domain/catalog/catalog.ts';
+import type { Viewer } from '../domain/ticket/permissions.ts';
 import { USERNAME_MAX, withinLength } from '../domain/bounds.ts';
 import { ENGINE_USERNAMES, type App } from '../domain/directory.ts';
 import { DomainError, fail } from '../domain/errors.ts';
@@ -77,6 +78,11 @@ const decodedPath = (url: string): string => {
     return path;
   }
 };
+
+/** The acting user with the facts permissions depend on, from the catalog (the one source of them). */
+export function requireViewer(request: FastifyRequest): Viewer {
+  return viewerOf(request.caller.catalog, requireUsername(request));
+}
 
 export function requireUsername(request: FastifyRequest): string {
   const username = request.caller.username;

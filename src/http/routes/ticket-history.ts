@@ -12,7 +12,7 @@ import { ticketFlowLogs, ticketFlowSteps, ticketParticipants, ticketStates } fro
 import { loadTicketView } from '../../projections/tickets/views.ts';
 import type { AppDeps } from '../deps.ts';
 import { ok } from '../envelope.ts';
-import { requireUsername } from '../auth.ts';
+import { requireUsername, requireViewer } from '../auth.ts';
 import { idParams, paging, parseWith, queryFlag, textId } from '../params.ts';
 import { appWorkflowIds, assertAppMayUse } from '../scope.ts';
 
@@ -44,29 +44,29 @@ export async function ticketHistoryRoutes(app: FastifyInstance, { deps }: { deps
   });
 
   app.get('/tickets/:id/flowlogs', async (request) => {
-    const username = requireUsername(request);
+    const viewer = requireViewer(request);
     const { id: ticketId } = parseWith(idParams, request.params, 'path');
     const q = parseWith(flowLogQuery, request.query, 'query');
     const view = await loadTicketView(deps.readModels, ticketId);
     assertAppMayUse(request.caller, view.ticket.workflow_id);
     return ok(
-      await ticketFlowLogs(deps.readModels, view, username, { page: q.page, perPage: q.per_page, desc: q.desc, withTicketData: q.ticket_data }),
+      await ticketFlowLogs(deps.readModels, view, viewer, { page: q.page, perPage: q.per_page, desc: q.desc, withTicketData: q.ticket_data }),
     );
   });
 
   app.get('/tickets/:id/flowsteps', async (request) => {
-    const username = requireUsername(request);
+    const viewer = requireViewer(request);
     const { id: ticketId } = parseWith(idParams, request.params, 'path');
     const view = await loadTicketView(deps.readModels, ticketId);
     assertAppMayUse(request.caller, view.ticket.workflow_id);
-    return ok(await ticketFlowSteps(deps.readModels, view, username));
+    return ok(await ticketFlowSteps(deps.readModels, view, viewer));
   });
 
   app.get('/tickets/:id/participant_info', async (request) => {
-    const username = requireUsername(request);
+    const viewer = requireViewer(request);
     const { id: ticketId } = parseWith(idParams, request.params, 'path');
     const view = await loadTicketView(deps.readModels, ticketId);
     assertAppMayUse(request.caller, view.ticket.workflow_id);
-    return ok(await ticketParticipants(deps.readModels, view, username));
+    return ok(await ticketParticipants(deps.readModels, view, viewer));
   });
 }

@@ -2,14 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createTicket } from '../../commands/create-ticket.ts';
 import { fail } from '../../domain/errors.ts';
-import { viewerOf } from '../../domain/catalog/catalog.ts';
-import { mayViewAll } from '../../domain/ticket/permissions.ts';
+import { mayViewAll, type Viewer } from '../../domain/ticket/permissions.ts';
 import { LIST_CATEGORIES } from '../../projections/tickets/queries.ts';
 import { loadTicketView, ticketDetail, ticketListPage, ticketTransitions } from '../../projections/tickets/views.ts';
 import type { AppDeps } from '../deps.ts';
 import { ok } from '../envelope.ts';
 import { awaitReadModels } from '../read-your-writes.ts';
-import { requireUsername, type Caller } from '../auth.ts';
+import { requireUsername, requireViewer, type Caller } from '../auth.ts';
 import { IDEMPOTENCY_KEY_MAX, SEARCH_MAX, TITLE_MAX, USERNAME_MAX } from '../../domain/bounds.ts';
 import { boundedText, id, idList, idOrZero, idParams, paging, parseWith, queryFlag, suggestion, textIdOrZero } from '../params.ts';
 import { appWorkflowIds, assertAppMayUse, intersect } from '../scope.ts';
@@ -61,8 +60,8 @@ const listQuery = z.object({
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /** Workflows the view and intervene categories list, from the workflows' grants. */
-function grantedWorkflows(caller: Caller, username: string, category: 'view' | 'intervene'): number[] {
-  const viewer = viewerOf(caller.catalog, username);
+function grantedWorkflows(caller: Caller, viewer: Viewer, category: 'view' | 'intervene'): number[] {
+  const { username } = viewer;
   return [...caller.catalog.workflows]
     .filter(([, versions]) => {
       const wf = versions[versions.length - 1].definition;
@@ -78,8 +77,7 @@ function grantedWorkflows(caller: Caller, username: string, category: 'view' | '
  * tickets elsewhere: a list never shows what the detail would refuse. Returns the category
  * to run (only their own tickets: relation) and, for a mix, the fully visible workflows.
  */
-function allCategory(caller: Caller, username: string, scope: number[] | null) {
-  const viewer = viewerOf(caller.catalog, username);
+function allCategory(caller: Caller, viewer: Viewer, scope: number[] | null) {
   const scoped = scope ?? [...caller.catalog.workflows.keys()];
   const full = scoped.filter((id) => {
     const versions = caller.catalog.workflows.get(id);
@@ -92,16 +90,17 @@ function allCategory(caller: Caller, username: string, scope: number[] | null) {
 
 export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
   app.get('/tickets', async (request) => {
-    const username = requireUsername(request);
+    const viewer = requireViewer(request);
+    const { username } = viewer;
     const q = parseWith(listQuery, request.query, 'query');
     const now = deps.commands.clock();
     const noWindow = q.create_start === undefined && q.create_end === undefined;
     const scope = intersect(appWorkflowIds(request.caller), q.workflow_ids ?? null);
-    const category = q.category === 'all' ? allCategory(request.caller, username, scope) : { category: q.category };
+    const category = q.category === 'all' ? allCategory(request.caller, viewer, scope) : { category: q.category };
     const page = await ticketListPage(deps.readModels, {
       username,
       ...category,
-      workflowIds: q.category === 'view' || q.category === 'intervene' ? intersect(scope, grantedWorkflows(request.caller, username, q.category)) : scope,
+      workflowIds: q.category === 'view' || q.category === 'intervene' ? intersect(scope, grantedWorkflows(request.caller, viewer, q.category)) : scope,
       sn: q.sn,
       title: q.title,
       // ticket.rst: without either bound, only the last year. With one bound the other is
@@ -152,11 +151,11 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
   });
 
   app.get('/tickets/:id', async (request, reply) => {
-    const username = requireUsername(request);
+    const viewer = requireViewer(request);
     const { id: ticketId } = parseWith(idParams, request.params, 'path');
     const view = await loadTicketView(deps.readModels, ticketId);
     assertAppMayUse(request.caller, view.ticket.workflow_id);
-    const detail = await ticketDetail(deps.readModels, view, username);
+    const detail = await ticketDetail(deps.readModels, view, viewer);
     reply.header('etag', `"${view.ticket.revision}"`);
     return ok(detail);
   });

@@ -7,9 +7,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SEARCH_MAX } from '../../domain/bounds.ts';
-import { UserType } from '../../domain/directory.ts';
+import { isTicketAdmin } from '../../domain/ticket/permissions.ts';
 import { fail } from '../../domain/errors.ts';
-import { usersByName } from '../../projections/directory/queries.ts';
 import {
   currentStateById,
   customFieldsPage,
@@ -22,7 +21,7 @@ import {
 import { currentWorkflowRow } from '../../projections/workflows/queries.ts';
 import type { AppDeps } from '../deps.ts';
 import { ok } from '../envelope.ts';
-import { requireUsername } from '../auth.ts';
+import { requireUsername, requireViewer } from '../auth.ts';
 import { boundedText, idParams, paging, parseWith, textId } from '../params.ts';
 import { assertAppMayUse } from '../scope.ts';
 
@@ -68,10 +67,8 @@ export async function workflowConfigRoutes(app: FastifyInstance, { deps }: { dep
   });
 
   app.get('/workflows/:id/transitions', async (request) => {
-    const { username, row, q } = await workflowFor(request);
-    const users = await usersByName(deps.readModels, [username]);
-    const isAdmin = users.get(username)?.type_id === UserType.superAdmin || row.definition.admins.includes(username);
-    if (!isAdmin) fail('not_permitted', `Only a super admin or an admin of workflow ${row.id} may list its transitions.`);
+    const { row, q } = await workflowFor(request);
+    if (!isTicketAdmin(requireViewer(request), row.definition)) fail('not_permitted', `Only a super admin or an admin of workflow ${row.id} may list its transitions.`);
     return ok(transitionsPage(row, q));
   });
 

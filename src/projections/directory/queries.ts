@@ -1,6 +1,4 @@
 import type { Kysely } from 'kysely';
-import { UserType } from '../../domain/directory.ts';
-import type { Viewer } from '../../domain/ticket/permissions.ts';
 import type { ReadModels } from '../read-models.ts';
 import type { DeptTable, UserTable } from './tables.ts';
 
@@ -26,21 +24,4 @@ export async function deptsWithParents(db: Kysely<ReadModels>, ids: Iterable<num
     )
     .execute();
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-/** What permissions need to know about a user: super admin, and their depts with every dept above. */
-export async function viewerFacts(db: Kysely<ReadModels>, username: string): Promise<Viewer> {
-  const [user, depts] = await Promise.all([
-    db.selectFrom('directory_users').select(['type_id', 'dept_ids']).where('username', '=', username).executeTakeFirst(),
-    db.selectFrom('directory_depts').select(['id', 'parent_dept_id']).execute(),
-  ]);
-  const parentOf = new Map(depts.map((d) => [d.id, d.parent_dept_id]));
-  const deptIds = new Set<number>();
-  for (let id of user?.dept_ids ?? []) {
-    while (id && !deptIds.has(id)) {
-      deptIds.add(id);
-      id = parentOf.get(id) ?? 0;
-    }
-  }
-  return { username, superAdmin: user?.type_id === UserType.superAdmin, deptIds };
 }

@@ -18,6 +18,7 @@ import { formatTimestamp } from '../format.ts';
 import type { ReadModels } from '../read-models.ts';
 import { InterveneType } from './projection.ts';
 import type { TicketFlowLogTable } from './tables.ts';
+import type { Viewer } from '../../domain/ticket/permissions.ts';
 import { assertMayView, type TicketInView } from './views.ts';
 
 /** The `transition_name` a log without a transition shows, by intervene type (behaviour §4.1). */
@@ -144,10 +145,10 @@ function logItem(workflow: WorkflowDefinition, log: LogRow, users: ReadonlyMap<s
   };
 }
 
-export async function ticketFlowLogs(db: Kysely<ReadModels>, view: TicketInView, username: string, q: FlowLogQuery) {
+export async function ticketFlowLogs(db: Kysely<ReadModels>, view: TicketInView, viewer: Viewer, q: FlowLogQuery) {
+  assertMayView(view, viewer);
   const { total, rows } = await flowLogPage(db, view.ticket.id, q);
-  const users = await usersByName(db, namesIn(rows, username));
-  await assertMayView(db, view, username);
+  const users = await usersByName(db, namesIn(rows, viewer.username));
   const value = rows.map((log) => ({
     ...logItem(view.workflow, log, users),
     ...(q.withTicketData ? { ticket_data: renderTicketData(view.workflow, log.ticket_data ?? {}) } : {}),
@@ -159,10 +160,10 @@ export async function ticketFlowLogs(db: Kysely<ReadModels>, view: TicketInView,
  * The ticket's states by order_id (ties keep the configuration's order), hidden ones left out
  * unless the ticket is in them, each with the logs written in it, newest first.
  */
-export async function ticketFlowSteps(db: Kysely<ReadModels>, view: TicketInView, username: string) {
+export async function ticketFlowSteps(db: Kysely<ReadModels>, view: TicketInView, viewer: Viewer) {
+  assertMayView(view, viewer);
   const logs = await allFlowLogs(db, view.ticket.id);
-  const users = await usersByName(db, namesIn(logs, username));
-  await assertMayView(db, view, username);
+  const users = await usersByName(db, namesIn(logs, viewer.username));
   const { ticket, workflow } = view;
   const byState = new Map<number, LogRow[]>();
   for (const log of logs) {
@@ -186,13 +187,13 @@ export async function ticketFlowSteps(db: Kysely<ReadModels>, view: TicketInView
 }
 
 /** The ticket's current assignees with their contact details, for "urge" features (§3.18). */
-export async function ticketParticipants(db: Kysely<ReadModels>, view: TicketInView, username: string) {
+export async function ticketParticipants(db: Kysely<ReadModels>, view: TicketInView, viewer: Viewer) {
+  assertMayView(view, viewer);
   const { ticket } = view;
   // Dept and role states are resolved to persons when the ticket enters them, so types 1
   // and 2 are the only ones naming people; scripts, hooks and external assignees name none.
   const names = assigneesOf({ participantTypeId: ticket.participant_type_id, participant: ticket.participant });
-  const users = await usersByName(db, [...names, username]);
-  await assertMayView(db, view, username);
+  const users = await usersByName(db, [...names, viewer.username]);
   return {
     participant_username_list: names,
     participant_info_list: names

@@ -2,9 +2,9 @@
 // fixed number of queries: rows first, then the people and depts they mention, in bulk.
 import type { Kysely } from 'kysely';
 import { fail } from '../../domain/errors.ts';
-import { canView, handlePermission, type WorkflowGrants } from '../../domain/ticket/permissions.ts';
+import { canView, handlePermission, type Viewer, type WorkflowGrants } from '../../domain/ticket/permissions.ts';
 import { StateType, stateById, transitionsFrom, type WorkflowDefinition } from '../../domain/workflow.ts';
-import { deptsWithParents, usersByName, viewerFacts } from '../directory/queries.ts';
+import { deptsWithParents, usersByName } from '../directory/queries.ts';
 import { creatorDetail, creatorSummary, participantInfo } from '../directory/views.ts';
 import { formatTimestamp } from '../format.ts';
 import type { ReadModels } from '../read-models.ts';
@@ -82,10 +82,10 @@ export async function loadTicketView(db: Kysely<ReadModels>, ticketId: number): 
 }
 
 /** 403 unless the user may see the ticket (the same rule for the detail and its history). */
-export async function assertMayView(db: Kysely<ReadModels>, { ticket, workflow, grants }: TicketInView, username: string): Promise<void> {
+export function assertMayView({ ticket, workflow, grants }: TicketInView, viewer: Viewer): void {
   const asTicket = { ...assignmentOf(ticket), relation: ticket.relation.split(',') };
-  if (!canView(grants, workflow, asTicket, await viewerFacts(db, username))) {
-    fail('not_permitted', `User "${username}" may not view ticket ${ticket.id}: not related to it, and workflow ${workflow.id} checks view permission.`);
+  if (!canView(grants, workflow, asTicket, viewer)) {
+    fail('not_permitted', `User "${viewer.username}" may not view ticket ${ticket.id}: not related to it, and workflow ${workflow.id} checks view permission.`);
   }
 }
 
@@ -99,9 +99,10 @@ const assignmentOf = (t: TicketTable) => ({
   inAddNode: t.in_add_node,
 });
 
-export async function ticketDetail(db: Kysely<ReadModels>, view: TicketInView, username: string) {
+export async function ticketDetail(db: Kysely<ReadModels>, view: TicketInView, viewer: Viewer) {
   const { ticket, workflow } = view;
-  await assertMayView(db, view, username);
+  const { username } = viewer;
+  assertMayView(view, viewer);
   const users = await usersByName(db, namesIn(ticket));
   const depts = await deptsWithParents(db, users.get(ticket.creator)?.dept_ids ?? []);
   const state = stateById(workflow, ticket.state_id);
