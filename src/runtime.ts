@@ -60,10 +60,11 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     await createEventStoreSchema(database.db);
     store = new PostgresEventStore(database);
   }
+  const clock = options.clock ?? (() => new Date());
   const commands: CommandDeps = {
     store,
-    catalog: new CatalogStore(store),
-    clock: options.clock ?? (() => new Date()),
+    catalog: new CatalogStore(store, clock),
+    clock,
     random: options.random ?? Math.random,
     countTickets: (query) => countTicketsSince(database.db, query),
   };

@@ -1,11 +1,12 @@
 import { decideApplyConfig } from '../domain/catalog/apply-config.ts';
+import type { CatalogDocument } from '../domain/catalog/catalog-document.ts';
 import { CONFIG_STREAM } from '../domain/catalog/events.ts';
 import { DomainError } from '../domain/errors.ts';
 import { WrongExpectedRevisionError, type AppendResult, type EventStore } from '../eventstore/event-store.ts';
-import type { ConfigDocument, KnownIds } from '../config/config-document.ts';
-import type { Catalog } from '../domain/catalog/catalog.ts';
-import type { WorkflowDefinition } from '../domain/workflow.ts';
 import type { CatalogStore } from './catalog-store.ts';
+
+/** What a partial document may refer to without repeating it; the loader checks references against it. */
+export { knownIds } from '../domain/catalog/known-ids.ts';
 
 export interface ApplyConfigResult {
   /** How many entities changed (0 when the document was already applied). */
@@ -13,9 +14,10 @@ export interface ApplyConfigResult {
   appended?: AppendResult;
 }
 
+/** Applies a document against the latest catalog; the decider refuses one that breaks the catalog's rules. */
 export async function applyConfig(
   deps: { store: EventStore; catalog: CatalogStore; clock: () => Date },
-  document: ConfigDocument,
+  document: CatalogDocument,
   metadata: { actor: string; app?: string; correlationId?: string },
 ): Promise<ApplyConfigResult> {
   const { catalog, revision } = await deps.catalog.current({ fresh: true });
@@ -37,19 +39,3 @@ export async function applyConfig(
     throw error;
   }
 }
-
-/** What a partial document may refer to without repeating it. */
-export const knownIds = (catalog: Catalog): KnownIds => ({
-  workflowIds: catalog.workflows.keys(),
-  deptIds: catalog.depts.keys(),
-  roleIds: catalog.roles.keys(),
-  noticeIds: catalog.notices.keys(),
-  stateOwners: owners(catalog, (wf) => wf.states),
-  transitionOwners: owners(catalog, (wf) => wf.transitions),
-});
-
-const owners = (catalog: Catalog, items: (wf: WorkflowDefinition) => { id: number }[]) =>
-  new Map([...catalog.workflows.values()].flatMap((versions) => {
-    const wf = versions[versions.length - 1].definition;
-    return items(wf).map((item): [number, number] => [item.id, wf.id]);
-  }));

@@ -108,7 +108,14 @@ t.test('given workflow 2 at version 1', async (t) => {
   });
 
   t.test('when a workflow unknown to the catalog is added, then only it is published, as version 1', async (t) => {
-    const other = { ...vpn, id: 3, name: 'other' };
+    // State and transition ids are unique across workflows, so the copy has its own.
+    const other: WorkflowDefinition = {
+      ...vpn,
+      id: 3,
+      name: 'other',
+      states: vpn.states.map((s) => ({ ...s, id: s.id + 100 })),
+      transitions: vpn.transitions.map((tr) => ({ ...tr, id: tr.id + 100, source_state_id: tr.source_state_id + 100, destination_state_id: tr.destination_state_id + 100 })),
+    };
     t.strictSame(applying({ ...document, workflows: [vpn, other] }, given(history)), [published(other, 1)]);
   });
 });

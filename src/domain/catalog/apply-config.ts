@@ -1,28 +1,28 @@
 // Applying a config document is idempotent: only what differs from the catalog becomes an
-// event, and a workflow whose definition changed is published as a new version.
+// event, and a workflow whose definition changed is published as a new version. A document
+// that breaks the catalog's rules is refused whole, whichever path it came by.
 import { isDeepStrictEqual } from 'node:util';
-import type { App, Dept, Notice, Role, User } from '../directory.ts';
-import type { WorkflowDefinition } from '../workflow.ts';
+import { DomainError } from '../errors.ts';
+import type { CatalogDocument } from './catalog-document.ts';
 import { currentWorkflow, type Catalog } from './catalog.ts';
+import { catalogProblems } from './catalog-rules.ts';
 import type { CatalogEvent } from './events.ts';
-
-export interface CatalogDocument {
-  apps: App[];
-  users: User[];
-  depts: Dept[];
-  roles: Role[];
-  notices: Notice[];
-  workflows: WorkflowDefinition[];
-}
+import { knownIds } from './known-ids.ts';
 
 export interface ApplyConfig extends CatalogDocument {
   now: Date;
 }
 
+/** The refusal of a document with problems; nothing of it is applied. */
+export const configInvalid = (problems: string[]): DomainError =>
+  new DomainError('config_invalid', `The config document has ${problems.length} problem(s); nothing was applied: ${problems.join('; ')}`, { problems });
+
 // The catalog holds what came back from JSON, where undefined properties vanish.
 const same = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
 
 export function decideApplyConfig(command: ApplyConfig, catalog: Catalog): CatalogEvent[] {
+  const problems = catalogProblems(command, knownIds(catalog));
+  if (problems.length > 0) throw configInvalid(problems);
   const changed = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V) => !same(map.get(key), value);
   return [
     ...command.apps.filter((app) => changed(catalog.apps, app.name, app)).map((app): CatalogEvent => ({ type: 'AppDefined', data: { app } })),

@@ -42,8 +42,10 @@ export function evolveCatalog(catalog: Catalog, event: CatalogEvent): Catalog {
       const next = [...versions, { version: event.data.version, definition: event.data.definition }];
       return { ...catalog, workflows: withEntry(catalog.workflows, event.data.workflowId, next) };
     }
-    default:
-      return catalog;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`evolveCatalog has no case for ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

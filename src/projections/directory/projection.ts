@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { CatalogEvent } from '../../domain/catalog/events.ts';
+import { decodeCatalogEvent } from '../../domain/catalog/decode-event.ts';
 import { json } from '../json.ts';
 import type { Projection } from '../projection.ts';
 import { createDirectoryTables, DIRECTORY_TABLES } from './tables.ts';
@@ -10,7 +10,8 @@ export const directoryProjection: Projection = {
   tables: DIRECTORY_TABLES,
   createTables: createDirectoryTables,
   async apply(trx, recorded) {
-    const event = { type: recorded.type, data: recorded.data } as CatalogEvent;
+    const event = decodeCatalogEvent(recorded.type, recorded.data);
+    if (!event) return;
     const at = recorded.recordedAt;
     switch (event.type) {
       case 'UserDefined': {
@@ -43,8 +44,15 @@ export const directoryProjection: Projection = {
           .execute();
         return;
       }
-      default:
+      // The directory read model holds users, depts and roles only.
+      case 'AppDefined':
+      case 'NoticeDefined':
+      case 'WorkflowVersionPublished':
         return;
+      default: {
+        const unhandled: never = event;
+        return unhandled;
+      }
     }
   },
 };

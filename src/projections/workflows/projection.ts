@@ -1,4 +1,4 @@
-import type { CatalogEvent } from '../../domain/catalog/events.ts';
+import { decodeCatalogEvent } from '../../domain/catalog/decode-event.ts';
 import { json } from '../json.ts';
 import type { Projection } from '../projection.ts';
 import { createWorkflowTables, WORKFLOW_TABLES } from './tables.ts';
@@ -9,8 +9,9 @@ export const workflowsProjection: Projection = {
   tables: WORKFLOW_TABLES,
   createTables: createWorkflowTables,
   async apply(trx, recorded) {
-    if (recorded.type !== 'WorkflowVersionPublished') return;
-    const { workflowId, version, definition, publishedAt } = (recorded as unknown as Extract<CatalogEvent, { type: 'WorkflowVersionPublished' }>).data;
+    const event = decodeCatalogEvent(recorded.type, recorded.data);
+    if (event?.type !== 'WorkflowVersionPublished') return;
+    const { workflowId, version, definition, publishedAt } = event.data;
     const at = new Date(publishedAt);
     await trx
       .insertInto('workflow_versions')
