@@ -76,6 +76,8 @@ function ticketConditions(eb: ExpressionBuilder<Row, 't'>, f: TicketListFilter):
 
 /** The rows a filter selects, without order or paging; `key` is the table that carries time and workflow. */
 // Both shapes are typed as the joined one: queries only name `u` columns when it is joined.
+// `{}` is kysely's own type for "nothing selected yet".
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type Selection = { key: 't' | 'u'; query: SelectQueryBuilder<Row, 't' | 'u', {}> };
 
 function selection(db: Kysely<ReadModels>, f: TicketListFilter): Selection {
