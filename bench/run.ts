@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { readEnv } from '../src/config/env.ts';
-import { signatureFor } from '../src/http/auth.ts';
+import { signatureFor } from '../src/loonflow-signature.ts';
 import { applyStartupConfig, buildHttpApp, createRuntime } from '../src/runtime.ts';
 
 const count = Number(process.argv[2] ?? 300);

@@ -1,8 +1,9 @@
 // Loonflow's app signature: md5(timestamp + token) in hex, a timestamp within the TTL, and
 // the acting end user in `username` (asserted by the calling app).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogStore } from '../commands/catalog-store.ts';
+import { signatureFor } from '../loonflow-signature.ts';
 import { viewerOf, type Catalog } from '../domain/catalog/catalog.ts';
 import type { Viewer } from '../domain/ticket/permissions.ts';
 import { USERNAME_MAX, withinLength } from '../domain/bounds.ts';
@@ -22,7 +23,6 @@ declare module 'fastify' {
   }
 }
 
-export const signatureFor = (timestamp: string, token: string) => createHash('md5').update(timestamp + token).digest('hex');
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];

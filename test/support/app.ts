@@ -2,7 +2,7 @@
 import type { Test } from 'tap';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { readEnv } from '../../src/config/env.ts';
-import { signatureFor } from '../../src/http/auth.ts';
+import { signatureFor } from '../../src/loonflow-signature.ts';
 import { applyStartupConfig, buildHttpApp, createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
