@@ -12,7 +12,7 @@ export class CatalogStore {
   private latest: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: Pick<EventStore, 'readStream'>,
     /** The commands' clock, so that tests decide when the catalog is old. */
     private readonly clock: () => Date,
     /** Reads older than this re-check the stream; commands always re-check. */

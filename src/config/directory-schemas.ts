@@ -3,7 +3,21 @@
 import { z } from 'zod';
 import { CONFIG_BOUNDS as B } from '../domain/bounds.ts';
 import type { App, Dept, Notice, Role, User } from '../domain/directory.ts';
-import { httpUrl, id, idList, idOrZero, jsonMap, longText, name, nameList, nonEmptyText, text, token, username, workflowIdList } from './value-schemas.ts';
+import {
+  httpUrl,
+  id,
+  idList,
+  idOrZero,
+  jsonMap,
+  longText,
+  name,
+  nameList,
+  nonEmptyText,
+  text,
+  token,
+  username,
+  workflowIdList,
+} from './value-schemas.ts';
 
 export const appSchema: z.ZodType<App> = z.strictObject({
   name,

@@ -7,7 +7,10 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   /** A schema inside DATABASE_URL's database; lets several deployments (or test runs) share one. */
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional(),
   EVENTSTORE_URL: z.string().optional(),
   CONFIG_FILE: z.string().optional(),
   HOOK_HOST_ALLOWED: z.string().optional(),

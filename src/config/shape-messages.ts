@@ -39,7 +39,14 @@ export const shapeErrorMap: z.core.$ZodErrorMap = (iss) => {
       if (iss.origin === 'string') return `must be at most ${iss.maximum} characters`;
       if (iss.origin === 'array') return `must have at most ${iss.maximum} items`;
       return `must be at most ${iss.maximum}`;
-    default:
+    // These carry the schema's own message (a refinement, a regex, a union's list of codes).
+    case 'custom':
+    case 'invalid_format':
+    case 'invalid_union':
+    case 'invalid_element':
+    case 'invalid_key':
+    case 'not_multiple_of':
+    case 'unrecognized_keys':
       return undefined;
   }
 };

@@ -12,7 +12,11 @@ export const orderId = z.number().int().min(-2_147_483_648).max(2_147_483_647);
 
 const within = (max: number) => (s: string) => withinLength(s, max);
 export const text = (max: number) => z.string().refine(within(max), { error: `must be at most ${max} characters` });
-export const nonEmptyText = (max: number) => z.string().min(1).refine(within(max), { error: `must be at most ${max} characters` });
+export const nonEmptyText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .refine(within(max), { error: `must be at most ${max} characters` });
 export const name = nonEmptyText(B.name);
 export const longText = text(B.text);
 export const token = z.string().refine(within(B.token), { error: `must be at most ${B.token} characters` });
@@ -31,7 +35,10 @@ const jsonLength = (v: unknown): number => {
 };
 const boundedJson = { error: `must be at most ${B.jsonObject} characters as JSON` };
 export const jsonMap = z.record(z.string(), z.unknown()).refine((m) => jsonLength(m) <= B.jsonObject, boundedJson);
-export const extraInfo = z.unknown().refine((v) => jsonLength(v) <= B.jsonObject, boundedJson).optional();
+export const extraInfo = z
+  .unknown()
+  .refine((v) => jsonLength(v) <= B.jsonObject, boundedJson)
+  .optional();
 
 export const httpUrl = z
   .string()

@@ -115,9 +115,7 @@ export const customFieldSchema: z.ZodType<CustomFieldDefinition> = z.strictObjec
   field_type_id: z.literal(FIELD_TYPE_IDS, { error: `must be one of ${FIELD_TYPE_IDS.join(', ')}` }),
   order_id: orderId.default(0),
   // Stored as text like loonflow's char column; YAML authors write `default_value: 0`.
-  default_value: z
-    .preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), longText.nullable())
-    .default(null),
+  default_value: z.preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), longText.nullable()).default(null),
   description: longText.default(''),
   placeholder: longText.default(''),
   field_template: longText.default(''),

@@ -132,3 +132,39 @@ t.test('given the document applied, when a document names only some entities, th
   const history = applying(document, emptyCatalog());
   t.strictSame(applying({ apps: [], users: [document.users[0]], depts: [], roles: [], notices: [], workflows: [] }, given(history)), []);
 });
+
+t.test('given workflow 2 applied, when a document breaks the catalog\'s rules, then the decider refuses it whole', async (t) => {
+  const history = applying(document, emptyCatalog());
+  const refusal = (d: ConfigDocument) => {
+    try {
+      applying(d, given(history));
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  t.test('when another workflow takes one of its state ids, then config_invalid naming the owner, and no events', async (t) => {
+    const thief = { ...vpn, id: 3, name: 'thief', states: vpn.states.map((s) => ({ ...s, id: s.id + 100 })).concat(state(7, 'taken', 0)) };
+    t.match(refusal({ ...document, workflows: [thief] }), {
+      code: 'config_invalid',
+      details: { problems: ['workflows[0].states[4].id: state id 7 already belongs to workflow 2', 'workflows[0].transitions[0].id: transition id 7 already belongs to workflow 2'] },
+    });
+  });
+
+  t.test('when a workflow has two start states and a transition to nowhere, then both problems in one refusal', async (t) => {
+    const broken = { ...vpn, states: vpn.states.map((s) => (s.id === 7 ? { ...s, type_id: 1 } : s)), transitions: [transition(7, 'submit', 6, 99)] };
+    t.match(refusal({ ...document, workflows: [broken] }), {
+      code: 'config_invalid',
+      message: 'The config document has 2 problem(s); nothing was applied: ' +
+        'workflows[0].states: workflow 2 has 2 start states (6, 7); exactly one is allowed; ' +
+        'workflows[0].transitions[0].destination_state_id: state 99 is not a state of workflow 2',
+    });
+  });
+
+  t.test('when a user takes an engine name, then refused', async (t) => {
+    t.match(refusal({ ...document, users: [user('loonrobot', 'robot', [])] }), {
+      details: { problems: ['users[0].username: "loonrobot" is reserved for the engine\'s own actions'] },
+    });
+  });
+});

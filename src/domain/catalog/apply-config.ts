@@ -15,7 +15,9 @@ export interface ApplyConfig extends CatalogDocument {
 
 /** The refusal of a document with problems; nothing of it is applied. */
 export const configInvalid = (problems: string[]): DomainError =>
-  new DomainError('config_invalid', `The config document has ${problems.length} problem(s); nothing was applied: ${problems.join('; ')}`, { problems });
+  new DomainError('config_invalid', `The config document has ${problems.length} problem(s); nothing was applied: ${problems.join('; ')}`, {
+    problems,
+  });
 
 // The catalog holds what came back from JSON, where undefined properties vanish.
 const same = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
@@ -23,15 +25,15 @@ const same = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.strin
 export function decideApplyConfig(command: ApplyConfig, catalog: Catalog): CatalogEvent[] {
   const problems = catalogProblems(command, knownIds(catalog));
   if (problems.length > 0) throw configInvalid(problems);
-  const changed = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V) => !same(map.get(key), value);
+  /** The items that differ from the catalog's entry under their key. */
+  const changed = <K, V>(items: V[], current: ReadonlyMap<K, V>, keyOf: (item: V) => K) =>
+    items.filter((item) => !same(current.get(keyOf(item)), item));
   return [
-    ...command.apps.filter((app) => changed(catalog.apps, app.name, app)).map((app): CatalogEvent => ({ type: 'AppDefined', data: { app } })),
-    ...command.depts.filter((dept) => changed(catalog.depts, dept.id, dept)).map((dept): CatalogEvent => ({ type: 'DeptDefined', data: { dept } })),
-    ...command.users.filter((user) => changed(catalog.users, user.username, user)).map((user): CatalogEvent => ({ type: 'UserDefined', data: { user } })),
-    ...command.roles.filter((role) => changed(catalog.roles, role.id, role)).map((role): CatalogEvent => ({ type: 'RoleDefined', data: { role } })),
-    ...command.notices
-      .filter((notice) => changed(catalog.notices, notice.id, notice))
-      .map((notice): CatalogEvent => ({ type: 'NoticeDefined', data: { notice } })),
+    ...changed(command.apps, catalog.apps, (a) => a.name).map((app): CatalogEvent => ({ type: 'AppDefined', data: { app } })),
+    ...changed(command.depts, catalog.depts, (d) => d.id).map((dept): CatalogEvent => ({ type: 'DeptDefined', data: { dept } })),
+    ...changed(command.users, catalog.users, (u) => u.username).map((user): CatalogEvent => ({ type: 'UserDefined', data: { user } })),
+    ...changed(command.roles, catalog.roles, (r) => r.id).map((role): CatalogEvent => ({ type: 'RoleDefined', data: { role } })),
+    ...changed(command.notices, catalog.notices, (n) => n.id).map((notice): CatalogEvent => ({ type: 'NoticeDefined', data: { notice } })),
     ...command.workflows.flatMap((definition): CatalogEvent[] => {
       const current = currentWorkflow(catalog, definition.id);
       if (current && same(current.definition, definition)) return [];

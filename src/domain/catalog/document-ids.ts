@@ -1,45 +1,42 @@
 // Every entity has one key in the document; state and transition ids are unique across all
 // workflows, the applied ones included.
-import { presentItems, type CatalogDraft } from './catalog-document.ts';
+import { presentItems, type CatalogDraft, type DraftList, type WorkflowDraft } from './catalog-document.ts';
 import { reportDuplicates } from './duplicates.ts';
 import type { KnownIds } from './known-ids.ts';
-import type { Report } from './problem-path.ts';
+import type { ProblemPath, Report } from './problem-path.ts';
+
+/** The key `field` of each well-formed item, at its path below `prefix`. */
+const keysOf = <T extends Record<F, string | number>, F extends string>(items: DraftList<T>, prefix: ProblemPath, field: F) =>
+  presentItems(items).map(([item, i]) => ({ key: item[field], path: [...prefix, i, field] }));
 
 export function reportDocumentIdProblems(draft: CatalogDraft, known: KnownIds, report: Report): void {
-  const workflows = presentItems(draft.workflows);
-  reportDuplicates(report, presentItems(draft.apps).map(([a, i]) => ({ key: a.name, path: ['apps', i, 'name'] })), 'app name');
-  reportDuplicates(report, presentItems(draft.users).map(([u, i]) => ({ key: u.username, path: ['users', i, 'username'] })), 'username');
-  reportDuplicates(report, presentItems(draft.depts).map(([d, i]) => ({ key: d.id, path: ['depts', i, 'id'] })), 'dept id');
-  reportDuplicates(report, presentItems(draft.roles).map(([r, i]) => ({ key: r.id, path: ['roles', i, 'id'] })), 'role id');
-  reportDuplicates(report, presentItems(draft.notices).map(([n, i]) => ({ key: n.id, path: ['notices', i, 'id'] })), 'notice id');
-  reportDuplicates(report, workflows.map(([w, i]) => ({ key: w.id, path: ['workflows', i, 'id'] })), 'workflow id');
+  reportDuplicates(report, keysOf(draft.apps, ['apps'], 'name'), 'app name');
+  reportDuplicates(report, keysOf(draft.users, ['users'], 'username'), 'username');
+  reportDuplicates(report, keysOf(draft.depts, ['depts'], 'id'), 'dept id');
+  reportDuplicates(report, keysOf(draft.roles, ['roles'], 'id'), 'role id');
+  reportDuplicates(report, keysOf(draft.notices, ['notices'], 'id'), 'notice id');
+  reportDuplicates(report, keysOf(draft.workflows, ['workflows'], 'id'), 'workflow id');
+
   // State ids are global in loonflow (GET /workflows/states/{id} takes no workflow), and
   // transition ids appear in flow logs without their workflow, so both are document-wide.
-  reportDuplicates(
-    report,
-    workflows.flatMap(([w, i]) => presentItems(w.states).map(([s, j]) => ({ key: s.id, path: ['workflows', i, 'states', j, 'id'] }))),
-    'state id',
-    ' (state ids must be unique across all workflows)',
-  );
-  reportDuplicates(
-    report,
-    workflows.flatMap(([w, i]) => presentItems(w.transitions).map(([t, j]) => ({ key: t.id, path: ['workflows', i, 'transitions', j, 'id'] }))),
-    'transition id',
-    ' (transition ids must be unique across all workflows)',
-  );
-
-  for (const [w, i] of workflows) {
-    const ownerOther = (owners: ReadonlyMap<number, number>, id: number) => {
-      const owner = owners.get(id);
-      return owner !== undefined && owner !== w.id ? owner : undefined;
-    };
-    for (const [s, j] of presentItems(w.states)) {
-      const owner = ownerOther(known.stateOwners, s.id);
-      if (owner !== undefined) report(['workflows', i, 'states', j, 'id'], `state id ${s.id} already belongs to workflow ${owner}`);
-    }
-    for (const [t, j] of presentItems(w.transitions)) {
-      const owner = ownerOther(known.transitionOwners, t.id);
-      if (owner !== undefined) report(['workflows', i, 'transitions', j, 'id'], `transition id ${t.id} already belongs to workflow ${owner}`);
-    }
+  const workflows = presentItems(draft.workflows);
+  const parts: { part: 'states' | 'transitions'; what: string; owners: ReadonlyMap<number, number> }[] = [
+    { part: 'states', what: 'state', owners: known.stateOwners },
+    { part: 'transitions', what: 'transition', owners: known.transitionOwners },
+  ];
+  for (const { part, what, owners } of parts) {
+    const items = (w: WorkflowDraft): DraftList<{ id: number }> => w[part];
+    const ids = workflows.map(([w, i]) => ({ workflowId: w.id, ids: keysOf(items(w), ['workflows', i, part], 'id') }));
+    reportDuplicates(
+      report,
+      ids.flatMap((w) => w.ids),
+      `${what} id`,
+      ` (${what} ids must be unique across all workflows)`,
+    );
+    for (const { workflowId, ids: entries } of ids)
+      for (const { key, path } of entries) {
+        const owner = owners.get(key);
+        if (owner !== undefined && owner !== workflowId) report(path, `${what} id ${key} already belongs to workflow ${owner}`);
+      }
   }
 }

@@ -8,6 +8,9 @@ export type CatalogEvent =
   | { type: 'DeptDefined'; data: { dept: Dept } }
   | { type: 'RoleDefined'; data: { role: Role } }
   | { type: 'NoticeDefined'; data: { notice: Notice } }
-  | { type: 'WorkflowVersionPublished'; data: { workflowId: number; version: number; definition: WorkflowDefinition; publishedAt: string } };
+  | {
+      type: 'WorkflowVersionPublished';
+      data: { workflowId: number; version: number; definition: WorkflowDefinition; publishedAt: string };
+    };
 
 export const CONFIG_STREAM = 'config';

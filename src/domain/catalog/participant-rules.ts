@@ -38,7 +38,9 @@ export function reportParticipantProblems(state: StateDefinition, path: ProblemP
       break;
     case ParticipantType.ticketField: {
       const { isFieldKey } = context;
-      if (isFieldKey) for (const token of splitComma(text)) if (!isFieldKey(token)) report(path, `"${token}" is not a field of workflow ${context.workflowId}`);
+      if (isFieldKey)
+        for (const token of splitComma(text))
+          if (!isFieldKey(token)) report(path, `"${token}" is not a field of workflow ${context.workflowId}`);
       break;
     }
   }

@@ -25,7 +25,8 @@ export const referenceScope = (draft: CatalogDraft, known: KnownIds): ReferenceS
   noticeIds: idsOf(draft.notices, known.noticeIds),
 });
 
-export const notDefined = (kind: string, id: number | string) => `${kind} ${id} is not defined in this document or the applied configuration`;
+export const notDefined = (kind: string, id: number | string) =>
+  `${kind} ${id} is not defined in this document or the applied configuration`;
 
 /** Reports a reference to an id that is neither in the document nor applied. */
 export function reportUnknownId(report: Report, path: ProblemPath, kind: string, id: number, ids: ReadonlySet<number> | undefined): void {
@@ -33,7 +34,13 @@ export function reportUnknownId(report: Report, path: ProblemPath, kind: string,
 }
 
 /** Reports each id of a comma list that is not a number or not a defined dept/role. */
-export function reportIdList(report: Report, path: ProblemPath, text: string, kind: 'dept' | 'role', ids: ReadonlySet<number> | undefined): void {
+export function reportIdList(
+  report: Report,
+  path: ProblemPath,
+  text: string,
+  kind: 'dept' | 'role',
+  ids: ReadonlySet<number> | undefined,
+): void {
   for (const token of splitComma(text)) {
     if (!/^\d+$/.test(token)) report(path, `${JSON.stringify(token)} is not a ${kind} id`);
     else if (ids && !ids.has(Number(token))) report(path, notDefined(kind, token));

@@ -25,18 +25,37 @@ export function reportWorkflowProblems(wf: WorkflowDraft, path: ProblemPath, sco
   const stateIds = isComplete(wf.states) ? new Set(states.map(([s]) => s.id)) : undefined;
   const notAField = (k: string) => `"${k}" is neither a custom field of workflow ${wf.id} nor a built-in ticket field`;
 
-  reportDuplicates(report, fields.map(([f, j]) => ({ key: f.id, path: at('custom_fields', j, 'id') })), 'custom field id', ' in this workflow');
-  reportDuplicates(report, fields.map(([f, j]) => ({ key: f.field_key, path: at('custom_fields', j, 'field_key') })), 'field_key', ' in this workflow');
+  reportDuplicates(
+    report,
+    fields.map(([f, j]) => ({ key: f.id, path: at('custom_fields', j, 'id') })),
+    'custom field id',
+    ' in this workflow',
+  );
+  reportDuplicates(
+    report,
+    fields.map(([f, j]) => ({ key: f.field_key, path: at('custom_fields', j, 'field_key') })),
+    'field_key',
+    ' in this workflow',
+  );
   for (const [f, j] of fields) {
     if (BUILT_IN_FIELD_KEYS.has(f.field_key))
       report(at('custom_fields', j, 'field_key'), `"${f.field_key}" is a built-in ticket field and cannot be a custom field key`);
     if (NON_FIELD_KEYS.has(f.field_key))
-      report(at('custom_fields', j, 'field_key'), `"${f.field_key}" is a request parameter, so it can never carry a field value; choose another key`);
+      report(
+        at('custom_fields', j, 'field_key'),
+        `"${f.field_key}" is a request parameter, so it can never carry a field value; choose another key`,
+      );
     if (CHOICE_FIELD_TYPE_IDS.includes(f.field_type_id) && Object.keys(f.field_choice).length === 0)
       report(at('custom_fields', j, 'field_choice'), `field type ${f.field_type_id} needs at least one choice`);
   }
 
-  reportStateTypeCounts(wf, states.map(([s]) => s), isComplete(wf.states), at('states'), report);
+  reportStateTypeCounts(
+    wf,
+    states.map(([s]) => s),
+    isComplete(wf.states),
+    at('states'),
+    report,
+  );
 
   if (isFieldKey)
     wf.display_form.forEach((k, j) => {
@@ -49,7 +68,8 @@ export function reportWorkflowProblems(wf: WorkflowDraft, path: ProblemPath, sco
       if (fieldKeys.has(k)) continue;
       if (!BUILT_IN_FIELD_KEYS.has(k)) {
         if (isFieldKey) report(keyPath, notAField(k));
-      } else if (k !== 'title' && attribute !== 1) report(keyPath, `"${k}" is a built-in ticket field that no request can write; make it 1 (read-only)`);
+      } else if (k !== 'title' && attribute !== 1)
+        report(keyPath, `"${k}" is a built-in ticket field that no request can write; make it 1 (read-only)`);
     }
     reportParticipantProblems(s, at('states', j, 'participant'), { workflowId: wf.id, scope, isFieldKey }, report);
   }
@@ -70,7 +90,10 @@ export function reportWorkflowProblems(wf: WorkflowDraft, path: ProblemPath, sco
         if (isFieldKey)
           for (const key of conditionFieldKeys(c.expression))
             if (!fieldKeys.has(key) && !CONDITION_COLUMNS.includes(key))
-              report([...conditionPath, 'expression'], `refers to {${key}}, which is neither a field of workflow ${wf.id} nor a ticket column (${CONDITION_BASE_KEYS.join(', ')})`);
+              report(
+                [...conditionPath, 'expression'],
+                `refers to {${key}}, which is neither a field of workflow ${wf.id} nor a ticket column (${CONDITION_BASE_KEYS.join(', ')})`,
+              );
       } catch (error) {
         report([...conditionPath, 'expression'], (error as Error).message);
       }
@@ -86,7 +109,10 @@ export function reportWorkflowProblems(wf: WorkflowDraft, path: ProblemPath, sco
 
 /** Exactly one start and one end state; "none" only when no malformed state could be it. */
 function reportStateTypeCounts(wf: WorkflowDraft, states: StateDefinition[], complete: boolean, path: ProblemPath, report: Report): void {
-  for (const [typeId, kind] of [[StateType.start, 'start'], [StateType.end, 'end']] as const) {
+  for (const [typeId, kind] of [
+    [StateType.start, 'start'],
+    [StateType.end, 'end'],
+  ] as const) {
     const found = states.filter((s) => s.type_id === typeId);
     if (found.length === 0 && complete) report(path, `workflow ${wf.id} has no ${kind} state (type_id ${typeId})`);
     if (found.length > 1)
