@@ -429,3 +429,40 @@ t.test('every string of the document has a bound: at it is accepted, one past it
     t.match(problemsOf(validateConfigDocument(doc({ workflow: { admins: Array.from({ length: 10_001 }, (_, i) => `u${i}`) } }))), [/workflows\[0\]\.admins: must have at most 10000 items/]);
   });
 });
+
+t.test('a workflow is checked part by part: a malformed state leaves its other parts to the rules, and only certain problems are claimed', async (t) => {
+  const wf = minimalWorkflow();
+  const problems = problemsOf(
+    validateConfigDocument({
+      workflows: [
+        {
+          ...wf,
+          custom_fields: [{ id: 1, field_key: 'kind', field_name: 'Kind', field_type_id: 35 }],
+          states: [...wf.states, { id: 3, name: 'review', participant_type_id: 1, participant: 'lilei', typo: true }],
+          transitions: [...wf.transitions, { id: 2, name: 'again', source_state_id: 1, destination_state_id: 0 }],
+        },
+        {
+          id: 2,
+          name: 'broken field',
+          display_form: ['kind'],
+          custom_fields: [{ id: 2, field_key: 'kind', field_name: 'Kind', field_type_id: 999 }],
+          states: [
+            { id: 21, name: 'start', type_id: 1, state_field: { kind: 2 } },
+            { id: 22, name: 'end', type_id: 2 },
+          ],
+          transitions: [{ id: 21, name: 'go', source_state_id: 21, destination_state_id: 99, condition_expression: [{ expression: '{kind} == 1', target_state_id: 22 }] }],
+        },
+        { id: 3, name: ['not a name'], states: [{ id: 31, type_id: 1 }] },
+      ],
+    }),
+  );
+  t.same(problems.sort(), [
+    'workflows[0].custom_fields[0].field_choice: field type 35 needs at least one choice',
+    'workflows[0].states[2].typo: unknown key (check the spelling)',
+    'workflows[0].transitions[1].destination_state_id: is 0 and there is no condition_expression, so the transition leads nowhere',
+    'workflows[1].custom_fields[0].field_type_id: must be one of 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 58, 60, 70, 80',
+    'workflows[1].transitions[0].destination_state_id: state 99 is not a state of workflow 2',
+    'workflows[2].name: must be text, not a list',
+    'workflows[2].states[0].name: is required',
+  ]);
+});
