@@ -1,9 +1,10 @@
 // Audit replay: a ticket as it was after each of its events, folded from the log alone.
 import { workflowVersion, type Catalog } from '../domain/catalog/catalog.ts';
-import type { TicketEvent } from '../domain/ticket/events.ts';
-import { evolveTicket, initialTicketState, type Ticket } from '../domain/ticket/ticket.ts';
-import { stateById } from '../domain/workflow.ts';
+import { decodeTicketEvent } from '../domain/ticket/decode.ts';
 import { ticketStream } from '../domain/ticket/events.ts';
+import { evolveTicket } from '../domain/ticket/evolve.ts';
+import { initialTicketState, type Ticket } from '../domain/ticket/ticket.ts';
+import { stateById } from '../domain/workflow.ts';
 import type { EventStore } from '../eventstore/event-store.ts';
 
 export interface ReplayStep {
@@ -18,14 +19,19 @@ export interface ReplayStep {
   ticket: Ticket & { stateName: string };
 }
 
-export async function replayTicket(store: EventStore, catalog: Catalog, ticketId: number, options: { at?: Date } = {}): Promise<ReplayStep[]> {
+export async function replayTicket(
+  store: EventStore,
+  catalog: Catalog,
+  ticketId: number,
+  options: { at?: Date } = {},
+): Promise<ReplayStep[]> {
   const events = await store.readStream(ticketStream(ticketId));
   let state = initialTicketState();
   const steps: ReplayStep[] = [];
   for (const recorded of events) {
     if (options.at && recorded.recordedAt > options.at) break;
-    const event = { type: recorded.type, data: recorded.data } as TicketEvent;
-    state = evolveTicket(state, event);
+    const event = decodeTicketEvent(recorded.type, recorded.data);
+    if (event) state = evolveTicket(state, event);
     if (state.status !== 'open') continue;
     const ticket = state.ticket;
     const workflow = workflowVersion(catalog, ticket.workflowId, ticket.workflowVersion)?.definition;
@@ -36,7 +42,7 @@ export async function replayTicket(store: EventStore, catalog: Catalog, ticketId
       actor: String(recorded.metadata.actor ?? ''),
       app: String(recorded.metadata.app ?? ''),
       correlationId: String(recorded.metadata.correlationId ?? ''),
-      suggestion: 'suggestion' in event.data ? String(event.data.suggestion) : '',
+      suggestion: event && 'suggestion' in event.data ? String(event.data.suggestion) : '',
       ticket: { ...ticket, stateName: (workflow && stateById(workflow, ticket.assignment.stateId)?.name) ?? '' },
     });
   }

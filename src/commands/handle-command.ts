@@ -12,6 +12,8 @@ import {
 export interface Decider<State, Event extends { type: string; data: unknown }> {
   initialState(): State;
   evolve(state: State, event: Event): State;
+  /** A stored event as this decider's typed event; undefined for a type it does not know. */
+  decode(type: string, data: unknown): Event | undefined;
 }
 
 export interface CommandResult<State> {
@@ -28,7 +30,11 @@ export async function aggregateStream<State, Event extends { type: string; data:
   decider: Decider<State, Event>,
 ): Promise<{ state: State; revision: bigint | 'no_stream' }> {
   const events = await store.readStream(streamId);
-  const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
+  const state = events.reduce((s, e) => {
+    const event = decider.decode(e.type, e.data);
+    // A type the decider does not know changes nothing, as it never did.
+    return event ? decider.evolve(s, event) : s;
+  }, decider.initialState());
   return { state, revision: events.length > 0 ? events[events.length - 1].revision : 'no_stream' };
 }
 

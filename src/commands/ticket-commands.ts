@@ -2,9 +2,9 @@
 // (the catalog, the ticket's workflow version, the parent's fields), decides, appends.
 import { currentWorkflow, workflowVersion } from '../domain/catalog/catalog.ts';
 import { fail } from '../domain/errors.ts';
-import type { TicketCommand } from '../domain/ticket/commands.ts';
 import { decideTicket } from '../domain/ticket/decide-ticket.ts';
 import { ticketStream } from '../domain/ticket/events.ts';
+import type { TicketCommand } from '../domain/ticket/ticket-actions.ts';
 import type { TicketState } from '../domain/ticket/ticket.ts';
 import type { AppendResult } from '../eventstore/event-store.ts';
 import type { CommandDeps } from './command-deps.ts';

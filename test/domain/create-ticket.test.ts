@@ -6,8 +6,10 @@ import { emptyCatalog, evolveCatalog, type Catalog } from '../../src/domain/cata
 import type { CatalogEvent } from '../../src/domain/catalog/events.ts';
 import { FieldType } from '../../src/domain/fields.ts';
 import { decideCreateTicket, type CreateTicket } from '../../src/domain/ticket/create-ticket.ts';
-import type { TicketCreated, TicketEvent } from '../../src/domain/ticket/events.ts';
-import { evolveTicket, initialTicketState, type TicketState } from '../../src/domain/ticket/ticket.ts';
+import type { TicketCreated } from '../../src/domain/ticket/events.ts';
+import { evolveTicket } from '../../src/domain/ticket/evolve.ts';
+import type { TicketEvent } from '../../src/domain/ticket/ticket-actions.ts';
+import { initialTicketState, type TicketState } from '../../src/domain/ticket/ticket.ts';
 import type { WorkflowDefinition } from '../../src/domain/workflow.ts';
 import { field, outcome, state, transition, workflow } from './decider-spec.ts';
 

@@ -4,7 +4,7 @@
 // round starts when the choices differ. Never an empty assignee list.
 import t from 'tap';
 import { ENGINE } from '../../src/domain/ticket/commands.ts';
-import type { TicketEvent } from '../../src/domain/ticket/events.ts';
+import type { TicketEvent } from '../../src/domain/ticket/ticket-actions.ts';
 import { BOARD, END, FINAL, REVIEW, T, atBoard, catalog, endAssignment, handle, handled, person, round, spec, ticketAfter } from './ticket-fixture.ts';
 
 const u = undefined;

@@ -2,7 +2,7 @@
 // action checks first: the ticket exists, and the calling app may act on its workflow (Q17).
 import t from 'tap';
 import { ENGINE } from '../../src/domain/ticket/commands.ts';
-import type { TicketCommand } from '../../src/domain/ticket/commands.ts';
+import type { TicketCommand } from '../../src/domain/ticket/ticket-actions.ts';
 import {
   CREATOR,
   DESK,

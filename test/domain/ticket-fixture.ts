@@ -7,10 +7,11 @@ import { emptyCatalog, evolveCatalog, workflowVersion, type Catalog } from '../.
 import type { CatalogEvent } from '../../src/domain/catalog/events.ts';
 import type { User } from '../../src/domain/directory.ts';
 import { FieldType, type FieldValue } from '../../src/domain/fields.ts';
-import type { TicketCommand } from '../../src/domain/ticket/commands.ts';
 import { decideTicket } from '../../src/domain/ticket/decide-ticket.ts';
-import type { Actor, Assignment, FieldChanges, TicketCreated, TicketEvent } from '../../src/domain/ticket/events.ts';
-import { evolveTicket, initialTicketState, type TicketState } from '../../src/domain/ticket/ticket.ts';
+import type { Actor, Assignment, FieldChanges, TicketCreated } from '../../src/domain/ticket/events.ts';
+import { evolveTicket } from '../../src/domain/ticket/evolve.ts';
+import type { TicketCommand, TicketEvent } from '../../src/domain/ticket/ticket-actions.ts';
+import { initialTicketState, type TicketState } from '../../src/domain/ticket/ticket.ts';
 import type { TransitionDefinition, WorkflowDefinition, WorkflowVersion } from '../../src/domain/workflow.ts';
 import { field, outcome, state, transition as baseTransition, workflow } from './decider-spec.ts';
 

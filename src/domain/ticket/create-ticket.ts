@@ -1,16 +1,14 @@
 // Deciding a ticket's creation (behaviour §3.2, contract §5).
 import { appMayUseWorkflow, type Catalog } from '../catalog/catalog.ts';
 import { fail } from '../errors.ts';
-import { SUGGESTION_MAX, codePoints, withinLength } from '../bounds.ts';
 import { checkRequiredFields, collectFieldValues, joinFieldErrors, normalizeTitle, stateFieldRules } from '../fields.ts';
 import { StateType, startStateOf, stateById, transitionById, type WorkflowVersion } from '../workflow.ts';
 import type { TicketCreated } from './events.ts';
+import { checkSuggestion } from './guards.ts';
 import { checkCreationLimits } from './creation-limits.ts';
 import { resolveAssignment } from './participants.ts';
 import { conditionValues, destinationOf } from './routing.ts';
-import { ActState, type TicketState } from './ticket.ts';
-
-export const MAX_SUGGESTION_LENGTH = SUGGESTION_MAX;
+import { ActState, related, type Ticket, type TicketState } from './ticket.ts';
 
 export interface CreateTicket {
   ticketId: number;
@@ -31,14 +29,6 @@ export interface CreateTicket {
   random: number;
 }
 
-/** `name` is what the caller called it: `suggestion`, or `msg` for a hook callback. */
-export function checkSuggestion(suggestion: string, name = 'suggestion'): void {
-  // Characters, not UTF-16 units, as the field limits count them.
-  if (!withinLength(suggestion, MAX_SUGGESTION_LENGTH)) {
-    fail('suggestion_too_long', `${name} is ${codePoints(suggestion)} characters long; the limit is ${MAX_SUGGESTION_LENGTH}.`);
-  }
-}
-
 export function decideCreateTicket(command: CreateTicket, state: TicketState, catalog: Catalog): TicketCreated[] {
   if (state.status !== 'none') fail('concurrent_change', `Ticket ${command.ticketId} already exists.`);
   const wf = command.workflow.definition;
@@ -53,7 +43,10 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
     transitionById(wf, command.transitionId) ??
     fail('transition_not_found', `Transition ${command.transitionId} does not exist in workflow ${wf.id}.`);
   if (transition.source_state_id !== start.id) {
-    fail('wrong_state', `Transition ${transition.id} ("${transition.name}") does not start at the start state ${start.id}; use one of the transitions listed by init_state.`);
+    fail(
+      'wrong_state',
+      `Transition ${transition.id} ("${transition.name}") does not start at the start state ${start.id}; use one of the transitions listed by init_state.`,
+    );
   }
   if (command.parentTicketId && !command.parentTicketStateId) {
     fail('invalid_request', 'parent_ticket_state_id is required when parent_ticket_id is given.');
@@ -91,7 +84,8 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
   };
   const destinationId = destinationOf(transition, conditionValues(columns, {}, wf, collected.values));
   const destination =
-    stateById(wf, destinationId) ?? fail('state_not_found', `Transition ${transition.id} leads to state ${destinationId}, which does not exist.`);
+    stateById(wf, destinationId) ??
+    fail('state_not_found', `Transition ${transition.id} leads to state ${destinationId}, which does not exist.`);
   const assignment = resolveAssignment(destination, {
     catalog,
     creator: command.creator,
@@ -101,7 +95,11 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
     random: command.random,
   });
   const actStateId =
-    destination.type_id === StateType.end ? ActState.finished : destination.type_id === StateType.start ? ActState.draft : ActState.inProgress;
+    destination.type_id === StateType.end
+      ? ActState.finished
+      : destination.type_id === StateType.start
+        ? ActState.draft
+        : ActState.inProgress;
 
   return [
     {
@@ -127,3 +125,26 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
     },
   ];
 }
+
+/** The ticket its creation opens. */
+export const createdTicket = (d: TicketCreated['data']): Ticket => ({
+  id: d.ticketId,
+  sn: d.sn,
+  title: d.title,
+  workflowId: d.workflowId,
+  workflowVersion: d.workflowVersion,
+  creator: d.creator,
+  app: d.app,
+  parentTicketId: d.parentTicketId,
+  parentTicketStateId: d.parentTicketStateId,
+  assignment: d.assignment,
+  actStateId: d.actStateId,
+  inAddNode: false,
+  addNodeMan: '',
+  scriptRunLastResult: true,
+  fields: { ...d.fields },
+  relation: related([d.creator], d.assignment),
+  lastPersonByState: { [d.startStateId]: d.creator },
+  createdAt: d.createdAt,
+  modifiedAt: d.createdAt,
+});

@@ -1,3 +1,6 @@
+// What every ticket event shares, and the event that opens a ticket. The events of the
+// actions on an existing ticket live with their action (actions/*.ts); ticket-actions.ts
+// joins them into TicketEvent.
 import type { FieldValue } from '../fields.ts';
 
 /** Who works a ticket in its current state, as loonflow stores it on the ticket row. */
@@ -20,13 +23,21 @@ export interface Actor {
   engine?: boolean;
 }
 
-interface Common {
+/** The data every event on an existing ticket carries. */
+export interface EventCommon {
   ticketId: number;
   actor: Actor;
   suggestion: string;
   /** When the decision was taken (ISO 8601), passed in by the command. */
   at: string;
 }
+
+export const eventCommon = (command: { ticketId: number; actor: Actor }, now: Date, suggestion = ''): EventCommon => ({
+  ticketId: command.ticketId,
+  actor: command.actor,
+  suggestion,
+  at: now.toISOString(),
+});
 
 export interface TicketCreated {
   type: 'TicketCreated';
@@ -50,90 +61,5 @@ export interface TicketCreated {
     createdAt: string;
   };
 }
-
-/** A transition was executed: the ticket moved, or (all must handle) one assignee's choice was recorded. */
-export interface TicketHandled {
-  type: 'TicketHandled';
-  data: Common & {
-    transitionId: number;
-    fromStateId: number;
-    fieldChanges: FieldChanges;
-    assignment: Assignment;
-    actStateId: number;
-    /** False while an "all must handle" state waits for the others. */
-    moved: boolean;
-  };
-}
-
-export interface TicketAccepted {
-  type: 'TicketAccepted';
-  data: Common & { stateId: number; assignment: Assignment };
-}
-
-export interface TicketDelivered {
-  type: 'TicketDelivered';
-  data: Common & { stateId: number; target: string; fromAdmin: boolean; assignment: Assignment };
-}
-
-export interface TicketNodeAdded {
-  type: 'TicketNodeAdded';
-  data: Common & { stateId: number; target: string; assignment: Assignment; previousAssignment: Assignment };
-}
-
-export interface TicketNodeAddEnded {
-  type: 'TicketNodeAddEnded';
-  data: Common & { stateId: number; assignment: Assignment };
-}
-
-export interface TicketStateForced {
-  type: 'TicketStateForced';
-  data: Common & { fromStateId: number; assignment: Assignment; actStateId: number };
-}
-
-export interface TicketFieldsChanged {
-  type: 'TicketFieldsChanged';
-  data: Common & { stateId: number; fieldChanges: FieldChanges };
-}
-
-export interface TicketCommented {
-  type: 'TicketCommented';
-  data: Common & { stateId: number };
-}
-
-export interface TicketClosed {
-  type: 'TicketClosed';
-  data: Common & { fromStateId: number; assignment: Assignment };
-}
-
-export interface TicketRetreated {
-  type: 'TicketRetreated';
-  data: Common & { fromStateId: number; assignment: Assignment };
-}
-
-/** A hook reported failure (or could not be reached); the ticket waits for a retry. */
-export interface TicketHookFailed {
-  type: 'TicketHookFailed';
-  data: Common & { stateId: number };
-}
-
-export interface TicketRetryRequested {
-  type: 'TicketRetryRequested';
-  data: Common & { stateId: number };
-}
-
-export type TicketEvent =
-  | TicketCreated
-  | TicketHandled
-  | TicketAccepted
-  | TicketDelivered
-  | TicketNodeAdded
-  | TicketNodeAddEnded
-  | TicketStateForced
-  | TicketFieldsChanged
-  | TicketCommented
-  | TicketClosed
-  | TicketRetreated
-  | TicketHookFailed
-  | TicketRetryRequested;
 
 export const ticketStream = (ticketId: number) => `ticket-${ticketId}`;

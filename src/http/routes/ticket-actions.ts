@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { runTicketCommand } from '../../commands/ticket-commands.ts';
-import type { TicketCommand } from '../../domain/ticket/commands.ts';
+import type { TicketCommand } from '../../domain/ticket/ticket-actions.ts';
 import { fail } from '../../domain/errors.ts';
 import type { AppDeps } from '../deps.ts';
 import { ok } from '../envelope.ts';

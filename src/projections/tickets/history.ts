@@ -9,32 +9,21 @@
 // field values (ticket_data) and the assignees' contact details, so a workflow that checks
 // view permission must not leak them through a side door.
 import type { Kysely } from 'kysely';
-import { fail } from '../../domain/errors.ts';
 import { assigneesOf } from '../../domain/ticket/participants.ts';
+import { FLOW_LOG_KINDS } from '../../domain/ticket/ticket-actions.ts';
 import { ParticipantType, stateById, transitionById, type WorkflowDefinition } from '../../domain/workflow.ts';
 import { usersByName } from '../directory/queries.ts';
 import type { UserTable } from '../directory/tables.ts';
 import { formatTimestamp } from '../format.ts';
 import type { ReadModels } from '../read-models.ts';
-import { InterveneType } from './projection.ts';
 import type { TicketFlowLogTable } from './tables.ts';
 import type { Viewer } from '../../domain/ticket/permissions.ts';
 import { assertMayView, type TicketInView } from './views.ts';
 
 /** The `transition_name` a log without a transition shows, by intervene type (behaviour §4.1). */
-export const SYNTHETIC_TRANSITION_NAMES: Record<number, string> = {
-  [InterveneType.normal]: '未知操作',
-  [InterveneType.deliver]: '转交操作',
-  [InterveneType.addNode]: '加签操作',
-  [InterveneType.addNodeEnd]: '加签完成操作',
-  [InterveneType.accept]: '接单操作',
-  [InterveneType.comment]: '新增评论',
-  [InterveneType.close]: '强制关闭',
-  [InterveneType.forceState]: '强制修改状态',
-  [InterveneType.hook]: 'hook操作',
-  [InterveneType.retreat]: '撤回操作',
-  [InterveneType.fieldChange]: '修改字段',
-};
+export const SYNTHETIC_TRANSITION_NAMES: Record<number, string> = Object.fromEntries(
+  FLOW_LOG_KINDS.map((kind) => [kind.interveneTypeId, kind.name]),
+);
 
 const UNKNOWN_OPERATION = '未知操作';
 const UNKNOWN_STATE = '未知状态';
@@ -93,7 +82,11 @@ function transitionOf(workflow: WorkflowDefinition, log: LogRow) {
       ? { transition_id: t.id, transition_name: t.name, attribute_type_id: t.attribute_type_id }
       : { transition_id: log.transition_id, transition_name: UNKNOWN_OPERATION, attribute_type_id: 3 };
   }
-  return { transition_id: 0, transition_name: SYNTHETIC_TRANSITION_NAMES[log.intervene_type_id] ?? UNKNOWN_OPERATION, attribute_type_id: 3 };
+  return {
+    transition_id: 0,
+    transition_name: SYNTHETIC_TRANSITION_NAMES[log.intervene_type_id] ?? UNKNOWN_OPERATION,
+    attribute_type_id: 3,
+  };
 }
 
 /** Who acted: a known person's contact details, else the participant's own name (a hook, the engine). */
@@ -213,7 +206,10 @@ export async function ticketStates(db: Kysely<ReadModels>, ticketIds: number[], 
   const rows = await db
     .selectFrom('tickets as t')
     .leftJoin('workflow_states as s', (join) =>
-      join.onRef('s.workflow_id', '=', 't.workflow_id').onRef('s.version', '=', 't.workflow_version').onRef('s.state_id', '=', 't.state_id'),
+      join
+        .onRef('s.workflow_id', '=', 't.workflow_id')
+        .onRef('s.version', '=', 't.workflow_version')
+        .onRef('s.state_id', '=', 't.state_id'),
     )
     .select(['t.id', 't.state_id', 's.name as state_name'])
     .where('t.id', 'in', [...new Set(ticketIds)])
@@ -224,4 +220,3 @@ export async function ticketStates(db: Kysely<ReadModels>, ticketIds: number[], 
   for (const row of rows) result[String(row.id)] = { state_id: row.state_id, state_name: row.state_name ?? UNKNOWN_STATE };
   return result;
 }
-

@@ -1,0 +1,53 @@
+// PUT /tickets/{id}/state: an admin puts the ticket in any state (behaviour §3.12, Q19).
+import { fail } from '../../errors.ts';
+import { stateById } from '../../workflow.ts';
+import type { CommandBase } from '../commands.ts';
+import type { TicketContext } from '../context.ts';
+import { actStateAfterForcing, enterState } from '../entering-states.ts';
+import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
+import { assertTicketAdmin, checkSuggestion, currentState } from '../guards.ts';
+import { movedTo, type Ticket } from '../ticket.ts';
+import type { FlowLogKind, TicketAction } from './action.ts';
+
+export interface ForceState extends CommandBase {
+  type: 'ForceState';
+  stateId: number;
+  suggestion: string;
+}
+
+export interface TicketStateForced {
+  type: 'TicketStateForced';
+  data: EventCommon & { fromStateId: number; assignment: Assignment; actStateId: number };
+}
+
+const FORCE_STATE_LOG: FlowLogKind = { interveneTypeId: 8, name: '强制修改状态' };
+
+function decide(command: ForceState, ticket: Ticket, ctx: TicketContext): TicketStateForced[] {
+  checkSuggestion(command.suggestion);
+  assertTicketAdmin(ticket, ctx, command.actor, 'change the state of');
+  const destination =
+    stateById(ctx.workflow, command.stateId) ??
+    fail('state_not_found', `State ${command.stateId} is not a state of workflow ${ctx.workflow.id}.`);
+  return [
+    {
+      type: 'TicketStateForced',
+      data: {
+        ...eventCommon(command, ctx.now, command.suggestion),
+        fromStateId: currentState(ticket, ctx.workflow).id,
+        assignment: enterState(ticket, destination, ticket.fields, ctx),
+        actStateId: actStateAfterForcing(destination, ticket.actStateId),
+      },
+    },
+  ];
+}
+
+export const forceState: TicketAction<ForceState, TicketStateForced> = {
+  flowLogKind: FORCE_STATE_LOG,
+  decide,
+  events: {
+    TicketStateForced: {
+      evolve: (ticket, { data }) => movedTo(ticket, data),
+      flowLog: ({ data }) => ({ kind: FORCE_STATE_LOG, stateId: data.fromStateId, suggestion: data.suggestion, actor: data.actor }),
+    },
+  },
+};

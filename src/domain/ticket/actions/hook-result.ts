@@ -1,0 +1,75 @@
+// POST /tickets/{id}/hook_call_back: a hook reports; success executes the state's first
+// transition as the engine, failure leaves the ticket waiting for a retry (behaviour §3.17, §6.1).
+import { fail } from '../../errors.ts';
+import { ParticipantType, transitionsFrom } from '../../workflow.ts';
+import { ENGINE, type CommandBase } from '../commands.ts';
+import type { TicketContext } from '../context.ts';
+import { eventCommon, type Actor, type EventCommon } from '../events.ts';
+import { checkSuggestion, currentState } from '../guards.ts';
+import type { Ticket } from '../ticket.ts';
+import type { FlowLogKind, TicketAction } from './action.ts';
+import { handle, type TicketHandled } from './handle.ts';
+
+export interface ReceiveHookResult extends CommandBase {
+  type: 'ReceiveHookResult';
+  result: boolean;
+  message: string;
+  fieldValues: Record<string, unknown>;
+}
+
+/** A hook reported failure (or could not be reached); the ticket waits for a retry. */
+export interface TicketHookFailed {
+  type: 'TicketHookFailed';
+  data: EventCommon & { stateId: number };
+}
+
+const HOOK_LOG: FlowLogKind = { interveneTypeId: 9, name: 'hook操作' };
+export const HOOK_ACTOR: Actor = { username: 'hook', engine: true };
+
+function decide(command: ReceiveHookResult, ticket: Ticket, ctx: TicketContext): (TicketHookFailed | TicketHandled)[] {
+  const state = currentState(ticket, ctx.workflow);
+  if (ticket.assignment.participantTypeId !== ParticipantType.hook) {
+    fail('wrong_state', `Ticket ${ticket.id} is not waiting for a hook; the callback changes nothing.`);
+  }
+  checkSuggestion(command.message, 'msg');
+  if (!command.result) {
+    return [
+      {
+        type: 'TicketHookFailed',
+        data: { ...eventCommon({ ...command, actor: HOOK_ACTOR }, ctx.now, command.message), stateId: state.id },
+      },
+    ];
+  }
+  const first =
+    transitionsFrom(ctx.workflow, state.id)[0] ?? fail('wrong_state', `State "${state.name}" has no transition to continue with.`);
+  return handle.decide(
+    {
+      type: 'HandleTicket',
+      ticketId: ticket.id,
+      actor: ENGINE,
+      app: command.app,
+      transitionId: first.id,
+      suggestion: command.message,
+      values: command.fieldValues,
+    },
+    ticket,
+    ctx,
+  );
+}
+
+export const hookResult: TicketAction<ReceiveHookResult, TicketHookFailed, TicketHookFailed | TicketHandled> = {
+  flowLogKind: HOOK_LOG,
+  decide,
+  events: {
+    TicketHookFailed: {
+      evolve: (ticket) => ({ ...ticket, scriptRunLastResult: false }),
+      flowLog: ({ data }) => ({
+        kind: HOOK_LOG,
+        stateId: data.stateId,
+        suggestion: data.suggestion,
+        actor: HOOK_ACTOR,
+        participantTypeId: ParticipantType.hook,
+      }),
+    },
+  },
+};

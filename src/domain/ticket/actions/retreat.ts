@@ -1,0 +1,48 @@
+// POST /tickets/{id}/retreat: the creator takes the ticket back to the start state, where
+// the state allows it (behaviour §3.16).
+import { fail } from '../../errors.ts';
+import { startStateOf } from '../../workflow.ts';
+import type { CommandBase } from '../commands.ts';
+import type { TicketContext } from '../context.ts';
+import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
+import { checkSuggestion, currentState, person } from '../guards.ts';
+import { ActState, movedTo, type Ticket } from '../ticket.ts';
+import type { FlowLogKind, TicketAction } from './action.ts';
+
+export interface RetreatTicket extends CommandBase {
+  type: 'RetreatTicket';
+  suggestion: string;
+}
+
+export interface TicketRetreated {
+  type: 'TicketRetreated';
+  data: EventCommon & { fromStateId: number; assignment: Assignment };
+}
+
+const RETREAT_LOG: FlowLogKind = { interveneTypeId: 10, name: '撤回操作' };
+
+function decide(command: RetreatTicket, ticket: Ticket, ctx: TicketContext): TicketRetreated[] {
+  const state = currentState(ticket, ctx.workflow);
+  checkSuggestion(command.suggestion);
+  if (command.actor.username !== ticket.creator) fail('not_permitted', `Only the creator of ticket ${ticket.id} may withdraw it.`);
+  if (!state.enable_retreat) fail('wrong_state', `Ticket ${ticket.id} cannot be withdrawn in state "${state.name}".`);
+  const start = startStateOf(ctx.workflow) ?? fail('state_not_found', `Workflow ${ctx.workflow.id} has no start state.`);
+  return [
+    {
+      type: 'TicketRetreated',
+      data: { ...eventCommon(command, ctx.now, command.suggestion), fromStateId: state.id, assignment: person(start.id, ticket.creator) },
+    },
+  ];
+}
+
+export const retreat: TicketAction<RetreatTicket, TicketRetreated> = {
+  flowLogKind: RETREAT_LOG,
+  decide,
+  events: {
+    TicketRetreated: {
+      evolve: (ticket, { data }) => movedTo(ticket, { assignment: data.assignment, actStateId: ActState.withdrawn }),
+      // Shown in the start state it went back to.
+      flowLog: ({ data }) => ({ kind: RETREAT_LOG, stateId: data.assignment.stateId, suggestion: data.suggestion, actor: data.actor }),
+    },
+  },
+};

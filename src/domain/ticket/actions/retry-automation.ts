@@ -1,0 +1,36 @@
+// POST /tickets/{id}/retry_script: run the state's script or hook again (behaviour §3.19).
+import { fail } from '../../errors.ts';
+import { ParticipantType } from '../../workflow.ts';
+import type { CommandBase } from '../commands.ts';
+import type { TicketContext } from '../context.ts';
+import { eventCommon, type EventCommon } from '../events.ts';
+import { currentState } from '../guards.ts';
+import type { Ticket } from '../ticket.ts';
+import type { TicketAction } from './action.ts';
+
+export interface RetryAutomation extends CommandBase {
+  type: 'RetryAutomation';
+}
+
+export interface TicketRetryRequested {
+  type: 'TicketRetryRequested';
+  data: EventCommon & { stateId: number };
+}
+
+const AUTOMATED: readonly number[] = [ParticipantType.script, ParticipantType.hook];
+
+function decide(command: RetryAutomation, ticket: Ticket, ctx: TicketContext): TicketRetryRequested[] {
+  const state = currentState(ticket, ctx.workflow);
+  if (!AUTOMATED.includes(ticket.assignment.participantTypeId)) {
+    fail('wrong_state', `Ticket ${ticket.id} is not waiting for a script or a hook; there is nothing to retry.`);
+  }
+  return [{ type: 'TicketRetryRequested', data: { ...eventCommon(command, ctx.now), stateId: state.id } }];
+}
+
+export const retryAutomation: TicketAction<RetryAutomation, TicketRetryRequested> = {
+  decide,
+  events: {
+    // Loonflow writes no log for a retry: the script's or hook's own report follows.
+    TicketRetryRequested: { evolve: (ticket) => ({ ...ticket, scriptRunLastResult: true }), flowLog: () => undefined },
+  },
+};
