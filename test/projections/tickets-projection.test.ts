@@ -1,11 +1,13 @@
 // Specifications of the tickets read model: given ticket events, then these rows. The events
 // are the decider specifications' own (test/domain/ticket-fixture.ts).
 import t from 'tap';
+import { ENGINE } from '../../src/domain/ticket/commands.ts';
 import { ticketStream } from '../../src/domain/ticket/events.ts';
 import type { TicketEvent } from '../../src/domain/ticket/ticket-actions.ts';
 import { ticketsProjection } from '../../src/projections/tickets/projection.ts';
 import {
   AT,
+  BOARD,
   CREATOR,
   END,
   HOOK,
@@ -27,6 +29,7 @@ import {
   nodeAdded,
   person,
   retryRequested,
+  round,
 } from '../domain/ticket-fixture.ts';
 import { RECORDED_FROM, projectionSpec } from '../support/projection-spec.ts';
 
@@ -200,4 +203,43 @@ t.test(
     );
     t.strictSame(await db.selectFrom('ticket_users').select('username').where('in_process', '=', true).execute(), []);
   }),
+);
+
+t.test(
+  'given a timer fired at manager review, then the committee has it on their desks, the engine logged the transition and worked nothing',
+  spec
+    .given(...atReview(), {
+      type: 'TicketTimerFired',
+      data: {
+        ticketId: TICKET,
+        actor: ENGINE,
+        suggestion: '定时器流转',
+        at: AT,
+        transitionId: T.escalate,
+        fromStateId: REVIEW,
+        armedAt: CREATED_AT,
+        assignment: round(BOARD, { carol: undefined, dave: undefined, erin: undefined }),
+        actStateId: 1,
+      },
+    })
+    .thenCheck(async (t, db) => {
+      t.strictSame(await db.selectFrom('ticket_users').select(['username', 'in_process', 'worked']).orderBy('username').execute(), [
+        { username: 'carol', in_process: true, worked: false },
+        { username: 'dave', in_process: true, worked: false },
+        { username: 'erin', in_process: true, worked: false },
+        { username: 'lilei', in_process: false, worked: false },
+        { username: CREATOR, in_process: false, worked: false },
+      ]);
+      t.strictSame(
+        await db
+          .selectFrom('ticket_flow_logs')
+          .select(['intervene_type_id', 'transition_id', 'state_id', 'participant', 'suggestion'])
+          .where('id', '=', 2)
+          .execute(),
+        [{ intervene_type_id: 0, transition_id: T.escalate, state_id: REVIEW, participant: 'loonrobot', suggestion: '定时器流转' }],
+      );
+      t.strictSame(await db.selectFrom('tickets').select(['state_id', 'participant', 'gmt_modified']).execute(), [
+        { state_id: BOARD, participant: 'carol,dave,erin', gmt_modified: new Date(AT) },
+      ]);
+    }),
 );

@@ -9,6 +9,7 @@ import { close } from './actions/close.ts';
 import { comment } from './actions/comment.ts';
 import { deliver } from './actions/deliver.ts';
 import { endAddNode } from './actions/end-add-node.ts';
+import { fireTimer } from './actions/fire-timer.ts';
 import { forceState } from './actions/force-state.ts';
 import { handle } from './actions/handle.ts';
 import { hookResult } from './actions/hook-result.ts';
@@ -30,6 +31,7 @@ export const TICKET_ACTIONS = {
   RetreatTicket: retreat,
   ReceiveHookResult: hookResult,
   RetryAutomation: retryAutomation,
+  FireTimer: fireTimer,
 } as const;
 
 type Actions = typeof TICKET_ACTIONS;
