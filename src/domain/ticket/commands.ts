@@ -8,5 +8,8 @@ export interface CommandBase {
   app: string;
 }
 
+/** A command on an existing ticket: its type, what every such command carries, and its own fields. */
+export type TicketCommandOf<Type extends string, Fields = Record<never, never>> = CommandBase & { type: Type } & Fields;
+
 /** The engine's own identity for hook, timer and sub-ticket actions. */
 export const ENGINE: Actor = { username: 'loonrobot', engine: true };

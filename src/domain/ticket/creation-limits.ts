@@ -4,7 +4,11 @@ import { deptWithAncestors, type Catalog } from '../catalog/catalog.ts';
 import { fail } from '../errors.ts';
 import type { LimitExpression, WorkflowDefinition } from '../workflow.ts';
 
-const list = (csv: string | undefined) => (csv ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (csv: string | undefined) =>
+  (csv ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 /** The tickets a count limit looks at: created since `since`, by `creator` for a per-user limit. */
 export function limitWindow(limit: LimitExpression, creator: string, now: Date): { since: Date; creator?: string } | undefined {
@@ -22,7 +26,8 @@ export function checkCreationLimits(catalog: Catalog, workflow: WorkflowDefiniti
   const depts = list(limit.allow_depts).map(Number);
   if (depts.length > 0) {
     const mine = deptWithAncestors(catalog, user?.dept_ids ?? []);
-    if (!depts.some((d) => mine.has(d))) fail('not_permitted', `Workflow ${workflow.id} accepts new tickets only from depts ${depts.join(', ')}.`);
+    if (!depts.some((d) => mine.has(d)))
+      fail('not_permitted', `Workflow ${workflow.id} accepts new tickets only from depts ${depts.join(', ')}.`);
   }
   const roles = list(limit.allow_roles).map(Number);
   if (roles.length > 0 && !roles.some((r) => catalog.roles.get(r)?.members.includes(creator))) {
@@ -30,9 +35,13 @@ export function checkCreationLimits(catalog: Catalog, workflow: WorkflowDefiniti
   }
   if (limit.level && limit.count !== undefined && limit.period && recentCount >= limit.count) {
     const scope = limit.level === 1 ? 'per user' : 'in all';
-    fail('creation_limited', `Workflow ${workflow.id} allows ${limit.count} ticket(s) ${scope} every ${limit.period} hour(s); try again later.`, {
-      count: limit.count,
-      period: limit.period,
-    });
+    fail(
+      'creation_limited',
+      `Workflow ${workflow.id} allows ${limit.count} ticket(s) ${scope} every ${limit.period} hour(s); try again later.`,
+      {
+        count: limit.count,
+        period: limit.period,
+      },
+    );
   }
 }

@@ -32,6 +32,9 @@ export interface EventCommon {
   at: string;
 }
 
+/** An event on an existing ticket: its type, what every such event carries, and its own data. */
+export type TicketEventOf<Type extends string, Data> = { type: Type; data: EventCommon & Data };
+
 export const eventCommon = (command: { ticketId: number; actor: Actor }, now: Date, suggestion = ''): EventCommon => ({
   ticketId: command.ticketId,
   actor: command.actor,

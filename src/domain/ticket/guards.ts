@@ -33,11 +33,13 @@ export function currentState(ticket: Ticket, wf: WorkflowDefinition): StateDefin
   );
 }
 
-/** Nothing but admin actions can happen in a state without transitions (an end state). */
-export function assertActionable(ticket: Ticket, wf: WorkflowDefinition, state: StateDefinition): void {
+/** The ticket's state, where something can still be done: nothing but admin actions in a state without transitions (an end state). */
+export function actionableState(ticket: Ticket, wf: WorkflowDefinition): StateDefinition {
+  const state = currentState(ticket, wf);
   if (transitionsFrom(wf, state.id).length === 0) {
     fail('wrong_state', `Ticket ${ticket.id} is in state "${state.name}", where nothing more can be done.`);
   }
+  return state;
 }
 
 /** The actor is one of the ticket's current participants. */

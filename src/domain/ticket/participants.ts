@@ -16,7 +16,11 @@ export interface ParticipantContext {
   random: number;
 }
 
-const splitNames = (value: string): string[] => value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+const splitNames = (value: string): string[] =>
+  value
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
 
 const unique = (names: string[]) => [...new Set(names)];
 
@@ -71,7 +75,10 @@ export function resolveAssignment(state: StateDefinition, ctx: ParticipantContex
   }
   const names = unique(usernamesFor(state, ctx));
   if (names.length === 0) {
-    fail('no_participant', `State "${state.name}" (id ${state.id}) resolves to nobody; check its participant configuration and the directory.`);
+    fail(
+      'no_participant',
+      `State "${state.name}" (id ${state.id}) resolves to nobody; check its participant configuration and the directory.`,
+    );
   }
   if (names.length === 1) return { ...base, participantTypeId: ParticipantType.person, participant: names[0] };
   if (state.distribute_type_id === DistributeType.random) {

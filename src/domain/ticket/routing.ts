@@ -5,7 +5,17 @@ import { DomainError, fail } from '../errors.ts';
 import type { TransitionDefinition, WorkflowDefinition } from '../workflow.ts';
 
 /** The ticket's own columns a condition may name, beside the workflow's custom fields. */
-export const CONDITION_BASE_KEYS = ['id', 'sn', 'title', 'creator', 'workflow_id', 'state_id', 'parent_ticket_id', 'parent_ticket_state_id', 'act_state_id'] as const;
+export const CONDITION_BASE_KEYS = [
+  'id',
+  'sn',
+  'title',
+  'creator',
+  'workflow_id',
+  'state_id',
+  'parent_ticket_id',
+  'parent_ticket_state_id',
+  'act_state_id',
+] as const;
 
 export type ConditionColumns = Record<(typeof CONDITION_BASE_KEYS)[number], unknown>;
 
@@ -27,7 +37,10 @@ export function conditionValues(
 }
 
 /** The state a transition leads to; a condition naming nothing known, or failing, is the caller's 422. */
-export function destinationOf(transition: Pick<TransitionDefinition, 'condition_expression' | 'destination_state_id'>, values: Record<string, unknown>): number {
+export function destinationOf(
+  transition: Pick<TransitionDefinition, 'condition_expression' | 'destination_state_id'>,
+  values: Record<string, unknown>,
+): number {
   try {
     return chooseDestination(transition.condition_expression, values, transition.destination_state_id);
   } catch (error) {
@@ -38,8 +51,19 @@ export function destinationOf(transition: Pick<TransitionDefinition, 'condition_
     }
     if (error instanceof DomainError) throw error;
     // Usually a field the expression compares is still unset: name it, as for a missing one.
-    const unset = error instanceof ConditionError ? conditionFieldKeys(error.expression).find((key) => values[key] === null || values[key] === undefined) : undefined;
-    if (unset) fail('condition_field_missing', `Field "${unset}" is needed to choose the next state, but it has no value; provide it in the request.`, { field: unset });
-    return fail('condition_failed', `The condition choosing the next state could not be evaluated: ${(error as Error).message}. Check the field values it uses.`);
+    const unset =
+      error instanceof ConditionError
+        ? conditionFieldKeys(error.expression).find((key) => values[key] === null || values[key] === undefined)
+        : undefined;
+    if (unset)
+      fail(
+        'condition_field_missing',
+        `Field "${unset}" is needed to choose the next state, but it has no value; provide it in the request.`,
+        { field: unset },
+      );
+    return fail(
+      'condition_failed',
+      `The condition choosing the next state could not be evaluated: ${(error as Error).message}. Check the field values it uses.`,
+    );
   }
 }

@@ -1,26 +1,20 @@
 // POST /tickets/{id}/accept: one of several assignees takes the ticket (behaviour §3.6).
 import { fail } from '../../errors.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
-import { assertActionable, assertParticipant, currentState, person } from '../guards.ts';
+import { eventCommon, type Assignment, type TicketEventOf } from '../events.ts';
+import { actionableState, assertParticipant, person } from '../guards.ts';
 import { actedIn, assigned, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface AcceptTicket extends CommandBase {
-  type: 'AcceptTicket';
-}
+export type AcceptTicket = TicketCommandOf<'AcceptTicket'>;
 
-export interface TicketAccepted {
-  type: 'TicketAccepted';
-  data: EventCommon & { stateId: number; assignment: Assignment };
-}
+export type TicketAccepted = TicketEventOf<'TicketAccepted', { stateId: number; assignment: Assignment }>;
 
 const ACCEPT_LOG: FlowLogKind = { interveneTypeId: 4, name: '接单操作' };
 
 function decide(command: AcceptTicket, ticket: Ticket, ctx: TicketContext): TicketAccepted[] {
-  const state = currentState(ticket, ctx.workflow);
-  assertActionable(ticket, ctx.workflow, state);
+  const state = actionableState(ticket, ctx.workflow);
   const permission = assertParticipant(ticket, ctx.workflow, command.actor);
   if (!permission.needAccept)
     fail('wrong_state', `Ticket ${ticket.id} has a single assignee or is handled directly; there is nothing to accept.`);
@@ -38,7 +32,7 @@ export const accept: TicketAction<AcceptTicket, TicketAccepted> = {
   events: {
     TicketAccepted: {
       evolve: (ticket, { data }) => actedIn(assigned(ticket, data.assignment), data.stateId, data.actor),
-      flowLog: ({ data }) => ({ kind: ACCEPT_LOG, stateId: data.stateId, suggestion: data.suggestion, actor: data.actor }),
+      flowLog: ({ data }) => flowLogIn(ACCEPT_LOG, data.stateId, data),
     },
   },
 };

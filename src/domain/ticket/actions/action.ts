@@ -1,7 +1,7 @@
 // The shape of one ticket action: its command's decision, and for each event it owns how
 // the event changes the ticket and how it shows in the flow log. ticket-actions.ts lists them.
 import type { TicketContext } from '../context.ts';
-import type { Actor } from '../events.ts';
+import type { Actor, EventCommon } from '../events.ts';
 import type { Ticket } from '../ticket.ts';
 
 /** A kind of flow log (loonflow's intervene_type_id, behaviour §4.1) and the transition_name it shows without a transition. */
@@ -20,6 +20,14 @@ export interface FlowLogEntry {
   /** 1 for a person (and the engine's loonrobot), 10 for a hook's report. */
   participantTypeId?: number;
 }
+
+/** The usual entry: the actor and their suggestion, shown in `stateId`. */
+export const flowLogIn = (kind: FlowLogKind, stateId: number, data: EventCommon): FlowLogEntry => ({
+  kind,
+  stateId,
+  suggestion: data.suggestion,
+  actor: data.actor,
+});
 
 /** What one event does. Method syntax on purpose: the registry holds rules of every event in one table. */
 export interface EventRule<E> {

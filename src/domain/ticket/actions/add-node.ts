@@ -1,28 +1,23 @@
 // POST /tickets/{id}/add_node: the assignee consults someone, who gets the ticket until
 // add_node_end gives it back (behaviour §3.8).
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
-import { assertActionable, assertFreeToAct, assertParticipant, checkSuggestion, checkTarget, currentState, person } from '../guards.ts';
+import { eventCommon, type Assignment, type TicketEventOf } from '../events.ts';
+import { actionableState, assertFreeToAct, assertParticipant, checkSuggestion, checkTarget, person } from '../guards.ts';
 import { actedIn, assigned, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface AddNode extends CommandBase {
-  type: 'AddNode';
-  target: string;
-  suggestion: string;
-}
+export type AddNode = TicketCommandOf<'AddNode', { target: string; suggestion: string }>;
 
-export interface TicketNodeAdded {
-  type: 'TicketNodeAdded';
-  data: EventCommon & { stateId: number; target: string; assignment: Assignment; previousAssignment: Assignment };
-}
+export type TicketNodeAdded = TicketEventOf<
+  'TicketNodeAdded',
+  { stateId: number; target: string; assignment: Assignment; previousAssignment: Assignment }
+>;
 
 const ADD_NODE_LOG: FlowLogKind = { interveneTypeId: 2, name: '加签操作' };
 
 function decide(command: AddNode, ticket: Ticket, ctx: TicketContext): TicketNodeAdded[] {
-  const state = currentState(ticket, ctx.workflow);
-  assertActionable(ticket, ctx.workflow, state);
+  const state = actionableState(ticket, ctx.workflow);
   checkSuggestion(command.suggestion);
   assertFreeToAct(
     ticket,
@@ -56,7 +51,7 @@ export const addNode: TicketAction<AddNode, TicketNodeAdded> = {
         addNodeMan: data.actor.username,
         assignmentBeforeAddNode: data.previousAssignment,
       }),
-      flowLog: ({ data }) => ({ kind: ADD_NODE_LOG, stateId: data.stateId, suggestion: data.suggestion, actor: data.actor }),
+      flowLog: ({ data }) => flowLogIn(ADD_NODE_LOG, data.stateId, data),
     },
   },
 };

@@ -1,23 +1,17 @@
 // PATCH /tickets/{id}/fields: correct field values without moving the ticket (contract §5).
 import { fail } from '../../errors.ts';
 import { stateFieldRules } from '../../fields.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type EventCommon, type FieldChanges } from '../events.ts';
+import { eventCommon, type FieldChanges, type TicketEventOf } from '../events.ts';
 import { currentState, fieldChanges, isAdminOf } from '../guards.ts';
 import { handlePermission } from '../permissions.ts';
 import { withFieldChanges, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface ChangeFields extends CommandBase {
-  type: 'ChangeFields';
-  values: Record<string, unknown>;
-}
+export type ChangeFields = TicketCommandOf<'ChangeFields', { values: Record<string, unknown> }>;
 
-export interface TicketFieldsChanged {
-  type: 'TicketFieldsChanged';
-  data: EventCommon & { stateId: number; fieldChanges: FieldChanges };
-}
+export type TicketFieldsChanged = TicketEventOf<'TicketFieldsChanged', { stateId: number; fieldChanges: FieldChanges }>;
 
 const FIELD_CHANGE_LOG: FlowLogKind = { interveneTypeId: 11, name: '修改字段' };
 
@@ -49,7 +43,7 @@ export const changeFields: TicketAction<ChangeFields, TicketFieldsChanged> = {
   events: {
     TicketFieldsChanged: {
       evolve: (ticket, { data }) => withFieldChanges(ticket, data.fieldChanges),
-      flowLog: ({ data }) => ({ kind: FIELD_CHANGE_LOG, stateId: data.stateId, suggestion: data.suggestion, actor: data.actor }),
+      flowLog: ({ data }) => flowLogIn(FIELD_CHANGE_LOG, data.stateId, data),
     },
   },
 };

@@ -2,22 +2,16 @@
 // in the end state (behaviour §3.15).
 import { fail } from '../../errors.ts';
 import { ParticipantType, StateType, endStateOf } from '../../workflow.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
+import { eventCommon, type Assignment, type TicketEventOf } from '../events.ts';
 import { checkSuggestion, currentState, isAdminOf } from '../guards.ts';
 import { ActState, movedTo, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface CloseTicket extends CommandBase {
-  type: 'CloseTicket';
-  suggestion: string;
-}
+export type CloseTicket = TicketCommandOf<'CloseTicket', { suggestion: string }>;
 
-export interface TicketClosed {
-  type: 'TicketClosed';
-  data: EventCommon & { fromStateId: number; assignment: Assignment };
-}
+export type TicketClosed = TicketEventOf<'TicketClosed', { fromStateId: number; assignment: Assignment }>;
 
 const CLOSE_LOG: FlowLogKind = { interveneTypeId: 7, name: '强制关闭' };
 
@@ -55,12 +49,7 @@ export const close: TicketAction<CloseTicket, TicketClosed> = {
     TicketClosed: {
       evolve: (ticket, { data }) => movedTo(ticket, { assignment: data.assignment, actStateId: ActState.closed }),
       // Loonflow attaches the close to the end state it leads to.
-      flowLog: ({ data }) => ({
-        kind: CLOSE_LOG,
-        stateId: data.assignment.stateId,
-        suggestion: `强制关闭工单:${data.suggestion}`,
-        actor: data.actor,
-      }),
+      flowLog: ({ data }) => ({ ...flowLogIn(CLOSE_LOG, data.assignment.stateId, data), suggestion: `强制关闭工单:${data.suggestion}` }),
     },
   },
 };

@@ -1,23 +1,17 @@
 // POST /tickets/{id}/comments: anyone who may view the ticket may comment (behaviour §3.14).
 import { viewerOf } from '../../catalog/catalog.ts';
 import { fail } from '../../errors.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type EventCommon } from '../events.ts';
+import { eventCommon, type TicketEventOf } from '../events.ts';
 import { checkSuggestion, currentState } from '../guards.ts';
 import { canView } from '../permissions.ts';
 import type { Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface CommentTicket extends CommandBase {
-  type: 'CommentTicket';
-  suggestion: string;
-}
+export type CommentTicket = TicketCommandOf<'CommentTicket', { suggestion: string }>;
 
-export interface TicketCommented {
-  type: 'TicketCommented';
-  data: EventCommon & { stateId: number };
-}
+export type TicketCommented = TicketEventOf<'TicketCommented', { stateId: number }>;
 
 const COMMENT_LOG: FlowLogKind = { interveneTypeId: 5, name: '新增评论' };
 
@@ -42,7 +36,7 @@ export const comment: TicketAction<CommentTicket, TicketCommented> = {
     TicketCommented: {
       // A comment is not working the ticket, so it is not remembered as the state's last man.
       evolve: (ticket) => ticket,
-      flowLog: ({ data }) => ({ kind: COMMENT_LOG, stateId: data.stateId, suggestion: data.suggestion, actor: data.actor }),
+      flowLog: ({ data }) => flowLogIn(COMMENT_LOG, data.stateId, data),
     },
   },
 };

@@ -2,30 +2,24 @@
 // part of it) to someone else; an admin may do it for anyone (behaviour §3.7).
 import { fail } from '../../errors.ts';
 import { ParticipantType } from '../../workflow.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
-import { assertActionable, assertParticipant, assertTicketAdmin, checkSuggestion, checkTarget, currentState, person } from '../guards.ts';
+import { eventCommon, type Assignment, type TicketEventOf } from '../events.ts';
+import { actionableState, assertParticipant, assertTicketAdmin, checkSuggestion, checkTarget, person } from '../guards.ts';
 import { actedIn, assigned, consultationOver, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface DeliverTicket extends CommandBase {
-  type: 'DeliverTicket';
-  target: string;
-  suggestion: string;
-  fromAdmin: boolean;
-}
+export type DeliverTicket = TicketCommandOf<'DeliverTicket', { target: string; suggestion: string; fromAdmin: boolean }>;
 
-export interface TicketDelivered {
-  type: 'TicketDelivered';
-  data: EventCommon & { stateId: number; target: string; fromAdmin: boolean; assignment: Assignment };
-}
+export type TicketDelivered = TicketEventOf<
+  'TicketDelivered',
+  { stateId: number; target: string; fromAdmin: boolean; assignment: Assignment }
+>;
 
 const DELIVER_LOG: FlowLogKind = { interveneTypeId: 1, name: '转交操作' };
 
 function decide(command: DeliverTicket, ticket: Ticket, ctx: TicketContext): TicketDelivered[] {
-  const state = currentState(ticket, ctx.workflow);
-  assertActionable(ticket, ctx.workflow, state);
+  const state = actionableState(ticket, ctx.workflow);
   checkSuggestion(command.suggestion);
   if (command.fromAdmin) assertTicketAdmin(ticket, ctx, command.actor, 'deliver');
   else assertParticipant(ticket, ctx.workflow, command.actor);
@@ -72,7 +66,7 @@ export const deliver: TicketAction<DeliverTicket, TicketDelivered> = {
         data.fromAdmin
           ? consultationOver(assigned(ticket, data.assignment))
           : actedIn(assigned(ticket, data.assignment), data.stateId, data.actor),
-      flowLog: ({ data }) => ({ kind: DELIVER_LOG, stateId: data.stateId, suggestion: data.suggestion, actor: data.actor }),
+      flowLog: ({ data }) => flowLogIn(DELIVER_LOG, data.stateId, data),
     },
   },
 };

@@ -1,21 +1,15 @@
 // POST /tickets/{id}/add_node_end: the consulted person gives the ticket back (behaviour §3.9).
 import { fail } from '../../errors.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
+import { eventCommon, type Assignment, type TicketEventOf } from '../events.ts';
 import { assertParticipant, checkSuggestion, currentState, person } from '../guards.ts';
 import { actedIn, assigned, consultationOver, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface EndAddNode extends CommandBase {
-  type: 'EndAddNode';
-  suggestion: string;
-}
+export type EndAddNode = TicketCommandOf<'EndAddNode', { suggestion: string }>;
 
-export interface TicketNodeAddEnded {
-  type: 'TicketNodeAddEnded';
-  data: EventCommon & { stateId: number; assignment: Assignment };
-}
+export type TicketNodeAddEnded = TicketEventOf<'TicketNodeAddEnded', { stateId: number; assignment: Assignment }>;
 
 const ADD_NODE_END_LOG: FlowLogKind = { interveneTypeId: 3, name: '加签完成操作' };
 
@@ -42,7 +36,7 @@ export const endAddNode: TicketAction<EndAddNode, TicketNodeAddEnded> = {
   events: {
     TicketNodeAddEnded: {
       evolve: (ticket, { data }) => actedIn(consultationOver(assigned(ticket, data.assignment)), data.stateId, data.actor),
-      flowLog: ({ data }) => ({ kind: ADD_NODE_END_LOG, stateId: data.stateId, suggestion: data.suggestion, actor: data.actor }),
+      flowLog: ({ data }) => flowLogIn(ADD_NODE_END_LOG, data.stateId, data),
     },
   },
 };

@@ -3,24 +3,26 @@
 // armed (contract Q24). Arming and scheduling are the reactions' work.
 import { fail } from '../../errors.ts';
 import { transitionById } from '../../workflow.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
+import { eventCommon, type Assignment, type TicketEventOf } from '../events.ts';
 import { movedTo, type Ticket } from '../ticket.ts';
 import type { TicketAction } from './action.ts';
-import { TRANSITION_LOG, moveThrough } from './handle.ts';
+import { TRANSITION_LOG, moveThrough, transitionLog } from './handle.ts';
 
-export interface FireTimer extends CommandBase {
-  type: 'FireTimer';
-  transitionId: number;
-  /** When the timer was armed (ISO 8601): the moment of the event that started it. */
-  armedAt: string;
-}
+export type FireTimer = TicketCommandOf<
+  'FireTimer',
+  {
+    transitionId: number;
+    /** When the timer was armed (ISO 8601): the moment of the event that started it. */
+    armedAt: string;
+  }
+>;
 
-export interface TicketTimerFired {
-  type: 'TicketTimerFired';
-  data: EventCommon & { transitionId: number; fromStateId: number; armedAt: string; assignment: Assignment; actStateId: number };
-}
+export type TicketTimerFired = TicketEventOf<
+  'TicketTimerFired',
+  { transitionId: number; fromStateId: number; armedAt: string; assignment: Assignment; actStateId: number }
+>;
 
 /** The suggestion loonflow logs for a timer's transition. */
 export const TIMER_SUGGESTION = '定时器流转';
@@ -57,13 +59,7 @@ export const fireTimer: TicketAction<FireTimer, TicketTimerFired> = {
   events: {
     TicketTimerFired: {
       evolve: (ticket, { data }) => movedTo(ticket, data),
-      flowLog: ({ data }) => ({
-        kind: TRANSITION_LOG,
-        stateId: data.fromStateId,
-        transitionId: data.transitionId,
-        suggestion: data.suggestion,
-        actor: data.actor,
-      }),
+      flowLog: ({ data }) => transitionLog(data),
     },
   },
 };

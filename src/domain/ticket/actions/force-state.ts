@@ -1,24 +1,17 @@
 // PUT /tickets/{id}/state: an admin puts the ticket in any state (behaviour §3.12, Q19).
 import { fail } from '../../errors.ts';
 import { stateById } from '../../workflow.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
 import { actStateAfterForcing, enterState } from '../entering-states.ts';
-import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
+import { eventCommon, type Assignment, type TicketEventOf } from '../events.ts';
 import { assertTicketAdmin, checkSuggestion, currentState } from '../guards.ts';
 import { movedTo, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface ForceState extends CommandBase {
-  type: 'ForceState';
-  stateId: number;
-  suggestion: string;
-}
+export type ForceState = TicketCommandOf<'ForceState', { stateId: number; suggestion: string }>;
 
-export interface TicketStateForced {
-  type: 'TicketStateForced';
-  data: EventCommon & { fromStateId: number; assignment: Assignment; actStateId: number };
-}
+export type TicketStateForced = TicketEventOf<'TicketStateForced', { fromStateId: number; assignment: Assignment; actStateId: number }>;
 
 const FORCE_STATE_LOG: FlowLogKind = { interveneTypeId: 8, name: '强制修改状态' };
 
@@ -47,7 +40,7 @@ export const forceState: TicketAction<ForceState, TicketStateForced> = {
   events: {
     TicketStateForced: {
       evolve: (ticket, { data }) => movedTo(ticket, data),
-      flowLog: ({ data }) => ({ kind: FORCE_STATE_LOG, stateId: data.fromStateId, suggestion: data.suggestion, actor: data.actor }),
+      flowLog: ({ data }) => flowLogIn(FORCE_STATE_LOG, data.fromStateId, data),
     },
   },
 };

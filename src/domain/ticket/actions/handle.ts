@@ -3,26 +3,21 @@
 import { fail } from '../../errors.ts';
 import { checkRequiredFields, stateFieldRules } from '../../fields.ts';
 import { ParticipantType, TransitionAttribute, stateById, transitionById, type TransitionDefinition } from '../../workflow.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
 import { actStateAfterTransition, enterState } from '../entering-states.ts';
-import { eventCommon, type Assignment, type EventCommon, type FieldChanges } from '../events.ts';
-import { assertActionable, assertFreeToAct, assertParticipant, checkSuggestion, currentState, fieldChanges } from '../guards.ts';
+import { eventCommon, type Assignment, type EventCommon, type FieldChanges, type TicketEventOf } from '../events.ts';
+import { actionableState, assertFreeToAct, assertParticipant, checkSuggestion, fieldChanges } from '../guards.ts';
 import { conditionValues, destinationOf } from '../routing.ts';
 import { ActState, actedIn, assigned, movedTo, withFieldChanges, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogEntry, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface HandleTicket extends CommandBase {
-  type: 'HandleTicket';
-  transitionId: number;
-  suggestion: string;
-  values: Record<string, unknown>;
-}
+export type HandleTicket = TicketCommandOf<'HandleTicket', { transitionId: number; suggestion: string; values: Record<string, unknown> }>;
 
 /** A transition was executed: the ticket moved, or (all must handle) one assignee's choice was recorded. */
-export interface TicketHandled {
-  type: 'TicketHandled';
-  data: EventCommon & {
+export type TicketHandled = TicketEventOf<
+  'TicketHandled',
+  {
     transitionId: number;
     fromStateId: number;
     fieldChanges: FieldChanges;
@@ -30,11 +25,17 @@ export interface TicketHandled {
     actStateId: number;
     /** False while an "all must handle" state waits for the others. */
     moved: boolean;
-  };
-}
+  }
+>;
 
 /** A log of an executed transition: it names the transition, so the name is only for a lost one. */
 export const TRANSITION_LOG: FlowLogKind = { interveneTypeId: 0, name: '未知操作' };
+
+/** The log of an executed transition, in the state it left. */
+export const transitionLog = (data: EventCommon & { fromStateId: number; transitionId: number }): FlowLogEntry => ({
+  ...flowLogIn(TRANSITION_LOG, data.fromStateId, data),
+  transitionId: data.transitionId,
+});
 
 /** The ticket's columns as conditions see them. */
 const columnsOf = (ticket: Ticket) => ({
@@ -69,8 +70,7 @@ export function moveThrough(
 
 function decide(command: HandleTicket, ticket: Ticket, ctx: TicketContext): TicketHandled[] {
   const wf = ctx.workflow;
-  const state = currentState(ticket, wf);
-  assertActionable(ticket, wf, state);
+  const state = actionableState(ticket, wf);
   if (!command.actor.engine) {
     assertFreeToAct(
       ticket,
@@ -153,13 +153,7 @@ export const handle: TicketAction<HandleTicket, TicketHandled> = {
         const changed = actedIn(withFieldChanges(ticket, data.fieldChanges), data.fromStateId, data.actor);
         return data.moved ? movedTo(changed, data) : { ...assigned(changed, data.assignment), actStateId: data.actStateId };
       },
-      flowLog: ({ data }) => ({
-        kind: TRANSITION_LOG,
-        stateId: data.fromStateId,
-        transitionId: data.transitionId,
-        suggestion: data.suggestion,
-        actor: data.actor,
-      }),
+      flowLog: ({ data }) => transitionLog(data),
     },
   },
 };

@@ -2,26 +2,21 @@
 // transition as the engine, failure leaves the ticket waiting for a retry (behaviour §3.17, §6.1).
 import { fail } from '../../errors.ts';
 import { ParticipantType, transitionsFrom } from '../../workflow.ts';
-import { ENGINE, type CommandBase } from '../commands.ts';
+import { ENGINE, type TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type Actor, type EventCommon } from '../events.ts';
+import { eventCommon, type Actor, type TicketEventOf } from '../events.ts';
 import { checkSuggestion, currentState } from '../guards.ts';
 import type { Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 import { handle, type TicketHandled } from './handle.ts';
 
-export interface ReceiveHookResult extends CommandBase {
-  type: 'ReceiveHookResult';
-  result: boolean;
-  message: string;
-  fieldValues: Record<string, unknown>;
-}
+export type ReceiveHookResult = TicketCommandOf<
+  'ReceiveHookResult',
+  { result: boolean; message: string; fieldValues: Record<string, unknown> }
+>;
 
 /** A hook reported failure (or could not be reached); the ticket waits for a retry. */
-export interface TicketHookFailed {
-  type: 'TicketHookFailed';
-  data: EventCommon & { stateId: number };
-}
+export type TicketHookFailed = TicketEventOf<'TicketHookFailed', { stateId: number }>;
 
 const HOOK_LOG: FlowLogKind = { interveneTypeId: 9, name: 'hook操作' };
 export const HOOK_ACTOR: Actor = { username: 'hook', engine: true };
@@ -63,13 +58,7 @@ export const hookResult: TicketAction<ReceiveHookResult, TicketHookFailed, Ticke
   events: {
     TicketHookFailed: {
       evolve: (ticket) => ({ ...ticket, scriptRunLastResult: false }),
-      flowLog: ({ data }) => ({
-        kind: HOOK_LOG,
-        stateId: data.stateId,
-        suggestion: data.suggestion,
-        actor: HOOK_ACTOR,
-        participantTypeId: ParticipantType.hook,
-      }),
+      flowLog: ({ data }) => ({ ...flowLogIn(HOOK_LOG, data.stateId, data), actor: HOOK_ACTOR, participantTypeId: ParticipantType.hook }),
     },
   },
 };

@@ -2,22 +2,16 @@
 // the state allows it (behaviour §3.16).
 import { fail } from '../../errors.ts';
 import { startStateOf } from '../../workflow.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type Assignment, type EventCommon } from '../events.ts';
+import { eventCommon, type Assignment, type TicketEventOf } from '../events.ts';
 import { checkSuggestion, currentState, person } from '../guards.ts';
 import { ActState, movedTo, type Ticket } from '../ticket.ts';
-import type { FlowLogKind, TicketAction } from './action.ts';
+import { flowLogIn, type FlowLogKind, type TicketAction } from './action.ts';
 
-export interface RetreatTicket extends CommandBase {
-  type: 'RetreatTicket';
-  suggestion: string;
-}
+export type RetreatTicket = TicketCommandOf<'RetreatTicket', { suggestion: string }>;
 
-export interface TicketRetreated {
-  type: 'TicketRetreated';
-  data: EventCommon & { fromStateId: number; assignment: Assignment };
-}
+export type TicketRetreated = TicketEventOf<'TicketRetreated', { fromStateId: number; assignment: Assignment }>;
 
 const RETREAT_LOG: FlowLogKind = { interveneTypeId: 10, name: '撤回操作' };
 
@@ -42,7 +36,7 @@ export const retreat: TicketAction<RetreatTicket, TicketRetreated> = {
     TicketRetreated: {
       evolve: (ticket, { data }) => movedTo(ticket, { assignment: data.assignment, actStateId: ActState.withdrawn }),
       // Shown in the start state it went back to.
-      flowLog: ({ data }) => ({ kind: RETREAT_LOG, stateId: data.assignment.stateId, suggestion: data.suggestion, actor: data.actor }),
+      flowLog: ({ data }) => flowLogIn(RETREAT_LOG, data.assignment.stateId, data),
     },
   },
 };

@@ -1,21 +1,16 @@
 // POST /tickets/{id}/retry_script: run the state's script or hook again (behaviour §3.19).
 import { fail } from '../../errors.ts';
 import { ParticipantType } from '../../workflow.ts';
-import type { CommandBase } from '../commands.ts';
+import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
-import { eventCommon, type EventCommon } from '../events.ts';
+import { eventCommon, type TicketEventOf } from '../events.ts';
 import { currentState } from '../guards.ts';
 import type { Ticket } from '../ticket.ts';
 import type { TicketAction } from './action.ts';
 
-export interface RetryAutomation extends CommandBase {
-  type: 'RetryAutomation';
-}
+export type RetryAutomation = TicketCommandOf<'RetryAutomation'>;
 
-export interface TicketRetryRequested {
-  type: 'TicketRetryRequested';
-  data: EventCommon & { stateId: number };
-}
+export type TicketRetryRequested = TicketEventOf<'TicketRetryRequested', { stateId: number }>;
 
 const AUTOMATED: readonly number[] = [ParticipantType.script, ParticipantType.hook];
 
