@@ -38,8 +38,7 @@ export interface Viewer {
 }
 
 /** Contract Q15: a ticket admin is a super admin or an admin of the ticket's workflow. */
-export const isTicketAdmin = (viewer: Viewer, grants: WorkflowGrants): boolean =>
-  viewer.superAdmin || grants.admins.includes(viewer.username);
+export const isTicketAdmin = (viewer: Viewer, grants: WorkflowGrants): boolean => viewer.superAdmin || grants.admins.includes(viewer.username);
 
 /** May the user see every ticket of the workflow: no view check, or an admin, a viewer (person or dept) or an intervener? */
 export const mayViewAll = (grants: WorkflowGrants, viewer: Viewer): boolean =>
@@ -56,9 +55,5 @@ export function canView(
   ticket: { assignment: Assignment; inAddNode: boolean; relation: string[] },
   viewer: Viewer,
 ): boolean {
-  return (
-    mayViewAll(grants, viewer) ||
-    ticket.relation.includes(viewer.username) ||
-    handlePermission(workflow, ticket, viewer.username).permission
-  );
+  return mayViewAll(grants, viewer) || ticket.relation.includes(viewer.username) || handlePermission(workflow, ticket, viewer.username).permission;
 }
