@@ -26,7 +26,7 @@ export function enterState(ticket: Ticket, state: StateDefinition, fields: Recor
   // hook, script or external state keeps its automation).
   const people = assignment.participantTypeId === ParticipantType.person || assignment.participantTypeId === ParticipantType.multiPerson;
   if (state.remember_last_man_enable && state.type_id === StateType.normal && people && !allMode && last) {
-    return { stateId: state.id, participantTypeId: 1, participant: last, multiAllPerson: {} };
+    return { stateId: state.id, participantTypeId: ParticipantType.person, participant: last, multiAllPerson: {} };
   }
   return assignment;
 }

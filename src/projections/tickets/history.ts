@@ -11,7 +11,7 @@
 import type { Kysely } from 'kysely';
 import { assigneesOf } from '../../domain/ticket/participants.ts';
 import { FLOW_LOG_KINDS } from '../../domain/ticket/ticket-actions.ts';
-import { ParticipantType, stateById, transitionById, type WorkflowDefinition } from '../../domain/workflow.ts';
+import { ParticipantType, TransitionAttribute, stateById, transitionById, type WorkflowDefinition } from '../../domain/workflow.ts';
 import { usersByName } from '../directory/queries.ts';
 import type { UserTable } from '../directory/tables.ts';
 import { formatTimestamp } from '../format.ts';
@@ -80,12 +80,12 @@ function transitionOf(workflow: WorkflowDefinition, log: LogRow) {
     const t = transitionById(workflow, log.transition_id);
     return t
       ? { transition_id: t.id, transition_name: t.name, attribute_type_id: t.attribute_type_id }
-      : { transition_id: log.transition_id, transition_name: UNKNOWN_OPERATION, attribute_type_id: 3 };
+      : { transition_id: log.transition_id, transition_name: UNKNOWN_OPERATION, attribute_type_id: TransitionAttribute.other };
   }
   return {
     transition_id: 0,
     transition_name: SYNTHETIC_TRANSITION_NAMES[log.intervene_type_id] ?? UNKNOWN_OPERATION,
-    attribute_type_id: 3,
+    attribute_type_id: TransitionAttribute.other,
   };
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { ActState } from '../../domain/ticket/ticket.ts';
 import type { ReadModels } from '../read-models.ts';
 
 export const LIST_CATEGORIES = ['all', 'owner', 'duty', 'relation', 'worked', 'view', 'intervene'] as const;
@@ -93,7 +94,7 @@ function selection(db: Kysely<ReadModels>, f: TicketListFilter): Selection {
       c.push(eb.or([eb('t.workflow_id', 'in', f.fullyVisibleWorkflowIds), related]));
     }
     // In loonflow's duty list an ended ticket never shows, whatever the desk says.
-    if (f.category === 'duty') c.push(eb('t.act_state_id', 'not in', [4, 5]));
+    if (f.category === 'duty') c.push(eb('t.act_state_id', 'not in', [ActState.finished, ActState.closed]));
     return eb.and(c);
   };
   if (!kind) return { key: 't', query: db.selectFrom('tickets as t').where(scoped('t') as never) as unknown as Selection['query'] };
