@@ -1,80 +1,180 @@
-// End-to-end request latencies through the HTTP stack (fastify inject, read-your-writes
-// included), on the embedded store or on DATABASE_URL. Reports medians and p95 of one run.
-//   npm run bench                      embedded PGlite, 300 tickets
-//   DATABASE_URL=postgres://… npm run bench -- 1000
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { InjectOptions } from 'fastify';
+// npm run bench: the API as a separate process on the PostgreSQL server (or the embedded
+// store), seeded through its HTTP API, loaded over loopback with autocannon, beside the
+// machine's own ceiling for one durable write. See docs/performance.md for the method.
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { readEnv } from '../src/config/env.ts';
-import { signatureFor } from '../src/loonflow-signature.ts';
-import { applyStartupConfig, buildHttpApp, createRuntime } from '../src/runtime.ts';
+import { measureCeiling } from './ceiling.ts';
+import { startLagSampler } from './lag.ts';
+import { measure } from './load.ts';
+import { describeMachine, idleShare } from './machine.ts';
+import { parseOptions, type Operation } from './options.ts';
+import { profileDuring } from './profile.ts';
+import { measureRebuild } from './rebuild.ts';
+import { markdown, writeResult, type BenchResult } from './report.ts';
+import { poolPlan, realisticPlan, seedTickets, type Seeded } from './seed.ts';
+import { startApi, type ApiProcess } from './server-process.ts';
 
-const count = Number(process.argv[2] ?? 300);
-const base = readEnv();
+const options = parseOptions(process.argv);
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const schema = `bench_${stamp.slice(0, 19).replace(/[-T]/g, '').toLowerCase()}_${process.pid}`;
+const postgres = options.store === 'postgres';
+await mkdir(options.out, { recursive: true });
 const dataDir = await mkdtemp(join(tmpdir(), 'flowledger-bench-'));
-const schema = `bench_${process.pid}`;
-if (base.DATABASE_URL) {
-  const admin = new pg.Client({ connectionString: base.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-}
-const env = readEnv({ ...process.env, DATA_DIR: dataDir, ...(base.DATABASE_URL ? { DATABASE_SCHEMA: schema } : {}) });
-const runtime = await createRuntime(env);
-await applyStartupConfig(runtime, env);
-const app = await buildHttpApp(runtime, env);
-
-const headers = (username: string) => {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return { appname: 'demo', timestamp, signature: signatureFor(timestamp, 'demo-token-change-me'), username };
+const env: Record<string, string> = {
+  DATA_DIR: dataDir,
+  LOG_LEVEL: options.logLevel,
+  ...(postgres ? { DATABASE_URL: options.databaseUrl, DATABASE_SCHEMA: schema } : {}),
 };
-const samples = new Map<string, number[]>();
-async function timed(label: string, request: InjectOptions) {
-  const started = process.hrtime.bigint();
-  const res = await app.inject(request);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (res.statusCode !== 200) throw new Error(`${label}: ${res.statusCode} ${res.body}`);
-  samples.set(label, [...(samples.get(label) ?? []), ms]);
-  return res.json();
-}
+const say = (line: string) => console.log(line);
 
-const users = ['lilei', 'wangwu', 'zhangsan', 'guiji'];
-for (let i = 0; i < count; i++) {
-  const username = users[i % users.length];
-  const { data } = await timed('POST /tickets', {
-    method: 'POST',
-    url: '/api/v1.0/tickets',
-    headers: headers(username),
-    payload: { workflow_id: 2, transition_id: 7, title: `vpn ${i}`, vpn_reason: 'bench', vpn_type: '1' },
-  });
-  await timed('GET /tickets/{id}', { method: 'GET', url: `/api/v1.0/tickets/${data.ticket_id}`, headers: headers(username) });
-  await timed('PATCH /tickets/{id} (handle)', {
-    method: 'PATCH',
-    url: `/api/v1.0/tickets/${data.ticket_id}`,
-    headers: headers('zhangsan'),
-    payload: { transition_id: 8, suggestion: 'ok' },
-  });
-  if (i % 10 === 0) {
-    await timed('GET /tickets?category=all', { method: 'GET', url: '/api/v1.0/tickets?category=all&per_page=20', headers: headers(username) });
-    await timed('GET /tickets?category=duty', { method: 'GET', url: '/api/v1.0/tickets?category=duty&per_page=20', headers: headers('admin') });
-    await timed('GET /tickets/{id}/flowlogs', { method: 'GET', url: `/api/v1.0/tickets/${data.ticket_id}/flowlogs`, headers: headers(username) });
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
   }
 }
 
-const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
-console.log(`flowledger bench: ${count} tickets on ${base.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
-for (const [label, values] of samples) {
-  console.log(`${label.padEnd(32)} n=${String(values.length).padStart(5)}  median ${quantile(values, 0.5).toFixed(2).padStart(7)} ms  p95 ${quantile(values, 0.95).toFixed(2).padStart(7)} ms`);
+/** The ceiling needs the server even for an embedded run: it is the machine's limit, not the store's. */
+const serverReachable = await admin(async () => true).catch(() => false);
+if (postgres && !serverReachable) throw new Error(`cannot reach ${options.databaseUrl}; start PostgreSQL or pass --store embedded`);
+const ceilingSchema = postgres ? schema : `${schema}_ceiling`;
+if (serverReachable) await admin((c) => c.query(`create schema ${ceilingSchema}`));
+
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  if (execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'src'], { encoding: 'utf8' }).trim())
+    commit += ' (src modified)';
+} catch {
+  // not a git checkout
 }
 
-await app.close();
-await runtime.close();
-await rm(dataDir, { recursive: true, force: true });
-if (base.DATABASE_URL) {
-  const admin = new pg.Client({ connectionString: base.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`drop schema ${schema} cascade`);
-  await admin.end();
+const result: BenchResult = {
+  date: new Date().toISOString(),
+  commit,
+  machine: describeMachine(),
+  options,
+  store: postgres ? `PostgreSQL server (${options.databaseUrl.replace(/\/\/[^@]*@/, '//')}, schema ${schema})` : 'embedded store',
+  seeding: undefined as never,
+  handlePoolTopUp: [],
+  ceiling: null,
+  operations: [],
+  lag: null,
+  rebuild: null,
+  rss: { afterSeedingBytes: null, duringLoadBytes: null },
+  profiles: [],
+  hadErrors: false,
+  notes: [],
+};
+
+let api: ApiProcess | undefined;
+try {
+  say(`starting the API (${result.store}); its log: ${options.out}/${stamp}-api.log`);
+  api = await startApi({ env, logFile: join(options.out, `${stamp}-api.log`), inspect: options.profile.length > 0 });
+  say(`API pid ${api.pid} answering at ${api.url}`);
+
+  const seeded: Seeded = { ids: [], creators: [], handlePool: [] };
+  say(`seeding ${options.tickets} tickets through the API with ${options.seedConnections} concurrent tickets`);
+  const idleBeforeSeeding = await idleShare();
+  const seeding = await seedTickets(api.url, { count: options.tickets, connections: options.seedConnections, plan: realisticPlan }, seeded);
+  result.seeding = { idleBefore: idleBeforeSeeding, figure: seeding };
+  say(
+    `seeded ${seeding.tickets} tickets (${seeding.requests} requests) in ${seeding.seconds.toFixed(1)} s: ${seeding.ticketsPerSecond.toFixed(0)} tickets/s, ${seeding.requestsPerSecond.toFixed(0)} requests/s`,
+  );
+  result.rss.afterSeedingBytes = await api.peakRss();
+  if (!(await api.resetPeak())) result.notes.push('The peak RSS could not be reset after seeding: the load peak includes seeding.');
+
+  if (serverReachable) {
+    const idleBefore = await idleShare();
+    say(`measuring the insert ceiling (${options.connections} clients, ${options.duration} s, idle before ${pct(idleBefore)})`);
+    result.ceiling = {
+      idleBefore,
+      figure: await measureCeiling(options.databaseUrl, ceilingSchema, { connections: options.connections, duration: options.duration }),
+    };
+  }
+
+  let offset = options.tickets;
+  /** Enough tickets waiting for admin's vote for a handle run, topped up through the API. */
+  const ensurePool = async () => {
+    const create = result.operations.find((o) => o.figure.operation === 'create')?.figure.perSecond;
+    // At most as fast as twice a create or the seeding rate: a handle is one command like a create.
+    const rate = Math.max(create ?? 0, seeding.requestsPerSecond) * 2;
+    const need = Math.ceil(rate * (options.duration + options.warmup)) + options.connections * 4;
+    if (seeded.handlePool.length >= need) return;
+    const count = need - seeded.handlePool.length;
+    say(`topping up the handle pool with ${count} tickets`);
+    result.handlePoolTopUp.push(
+      await seedTickets(api!.url, { count, connections: options.seedConnections, plan: poolPlan, offset, label: 'handle pool' }, seeded),
+    );
+    offset += count;
+  };
+
+  const load = (operation: Operation, warmup = options.warmup) =>
+    measure(api!.url, operation, seeded, { connections: options.connections, duration: options.duration, warmup });
+  for (const operation of options.operations) {
+    if (operation === 'handle') await ensurePool();
+    const idleBefore = await idleShare();
+    const sampler = operation === 'create' && postgres ? await startLagSampler(options.databaseUrl, schema) : undefined;
+    const figure = await load(operation);
+    if (sampler) result.lag = await sampler.stop();
+    const writes = operation === 'create' || operation === 'handle';
+    const ceilingRatio = writes && result.ceiling ? figure.perSecond / result.ceiling.figure.perSecond : null;
+    result.operations.push({ idleBefore, figure, ceilingRatio });
+    const bad = figure.non2xx + figure.errors + figure.timeouts;
+    if (bad) result.hadErrors = true;
+    say(
+      `${operation.padEnd(10)} ${figure.perSecond.toFixed(0).padStart(6)} req/s  p50 ${figure.p50Ms} ms  p99 ${figure.p99Ms} ms` +
+        `${bad ? `  ${bad} NOT 2xx ${JSON.stringify(figure.statusCodes)}` : ''}  (idle before ${pct(idleBefore)})`,
+    );
+  }
+  if (!postgres && options.operations.includes('create'))
+    result.notes.push('Projector lag is not measured on the embedded store: its database lives inside the API process.');
+  result.rss.duringLoadBytes = await api.peakRss();
+
+  for (const operation of options.profile) {
+    if (operation === 'handle') await ensurePool();
+    say(`profiling the API during ${operation} (unmeasured pass)`);
+    const url = api.inspectorUrl;
+    if (!url) throw new Error('the API printed no inspector address');
+    result.profiles.push(
+      await profileDuring(url, operation, join(options.out, `${stamp}-${operation}.cpuprofile`), () => load(operation, 0)),
+    );
+  }
+} finally {
+  if (api) {
+    say('stopping the API');
+    await api.stop();
+  }
+}
+
+try {
+  if (result.seeding) {
+    const idleBefore = await idleShare();
+    say(`rebuilding every read model from the log (idle before ${pct(idleBefore)})`);
+    result.rebuild = { idleBefore, figure: await measureRebuild(env) };
+  }
+} finally {
+  if (!options.keep) {
+    if (serverReachable)
+      await admin((c) =>
+        c.query(
+          `drop schema if exists ${ceilingSchema} cascade; drop schema if exists ${schema}__rebuild cascade; drop schema if exists ${schema} cascade`,
+        ),
+      );
+    await rm(dataDir, { recursive: true, force: true });
+  } else say(`kept: ${postgres ? `schema ${schema}` : `data directory ${dataDir}`}`);
+}
+
+const file = await writeResult(options.out, stamp, result);
+console.log(`\n${markdown(result)}\nresult: ${file}`);
+if (result.hadErrors) process.exitCode = 1;
+
+function pct(x: number | null) {
+  return x === null ? 'n/a' : `${Math.round(x * 100)}%`;
 }
