@@ -102,3 +102,38 @@ t.test('es_append refuses to run after another write in its transaction', { skip
   );
   await client.query('rollback');
 });
+
+t.test('concurrent writers do not let a foreign transaction hold the horizon', { skip: TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (several connections)' }, async (t) => {
+  const api = await startApp(t);
+  const otherDatabase = new URL(TEST_DATABASE_URL!);
+  otherDatabase.pathname = '/postgres';
+  const foreign = new pg.Client({ connectionString: otherDatabase.toString() });
+  await foreign.connect();
+  await foreign.query('begin');
+  const foreignXid = BigInt((await foreign.query('select txid_current() as x')).rows[0].x);
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${api.db.schema}` });
+    await client.connect();
+    return client;
+  };
+  let stop = false;
+  // Writers caught between their lock and their transaction id, or ending, must not send the
+  // reader back to the oldest transaction of the server.
+  const writers = [1, 2, 3, 4].map(async (n) => {
+    const client = await connect();
+    while (!stop) await client.query(`select * from es_append($1, 'any', array['E']::text[], array['{}']::jsonb[], array['{}']::jsonb[])`, [`ticket_test-w${n}`]);
+    await client.end();
+  });
+  const reader = await connect();
+  let reads = 0;
+  let held = 0;
+  for (const until = Date.now() + 3000; Date.now() < until; reads++) {
+    if (BigInt((await reader.query('select es_horizon()::text as h')).rows[0].h) <= foreignXid) held++;
+  }
+  stop = true;
+  await Promise.all(writers);
+  await reader.end();
+  await foreign.query('rollback');
+  await foreign.end();
+  t.ok(held <= reads / 100, `${held} of ${reads} horizon reads fell back to the foreign transaction`);
+});

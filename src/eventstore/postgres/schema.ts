@@ -54,6 +54,8 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
         raise exception using errcode = '25000', message = 'es_append must be the first write of its transaction';
       end if;
       perform pg_advisory_xact_lock_shared(${WRITER_LOCK_CLASS}, hashtext(current_schema()));
+      -- Take the transaction id at once: a reader that sees the lock without an id must wait.
+      perform pg_current_xact_id();
       if v_count = 0 then
         raise exception using errcode = '22023', message = 'nothing to append';
       end if;
@@ -92,8 +94,10 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
   // Why this is safe: a writer takes the lock before it gets a transaction id and keeps it
   // until it ends. Reading the lock table once, a writer whose id is below the result either
   // ended before that read (so a later statement's snapshot sees its events) or it would
-  // have been seen holding the lock. A holder whose id is not visible yet (between the lock
-  // and its first write) falls back to the oldest running transaction, the old bound.
+  // have been seen holding the lock. A holder whose id is not in the lock table is either
+  // ending (its id lock already released) or getting its id: that id is then either above
+  // the snapshot's xmax or among the snapshot's running ids, so the bound takes the lowest
+  // running id that no other, non-writing transaction is known to hold.
   await sql.raw(`
     create or replace function es_horizon() returns xid8
     language plpgsql volatile as $fn$
@@ -102,6 +106,7 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
       v_xmax bigint := pg_snapshot_xmax(v_snapshot)::text::bigint;
       v_unknown boolean;
       v_lowest bigint;
+      v_unclaimed bigint;
     begin
       with locks as materialized (select * from pg_locks),
       writers as (
@@ -109,21 +114,26 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
          where w.locktype = 'advisory' and w.granted and w.objsubid = 2
            and w.classid = ${WRITER_LOCK_CLASS}::oid and w.objid = hashtext(current_schema())::oid
            and w.database = (select oid from pg_database where datname = current_database())),
-      ids as (
-        select w.virtualtransaction, min(x.transactionid::text::bigint) as xid32
-          from writers w
-          left join locks x on x.locktype = 'transactionid' and x.mode = 'ExclusiveLock' and x.granted
-                           and x.virtualtransaction = w.virtualtransaction
-         group by w.virtualtransaction)
       -- pg_locks shows 32-bit ids: widen each to the epoch nearest the snapshot's xmax.
-      select bool_or(xid32 is null),
-             min(v_xmax + (xid32 - v_xmax % 4294967296 + 6442450944) % 4294967296 - 2147483648)
-        into v_unknown, v_lowest
-        from ids;
-      if v_unknown then
-        return pg_snapshot_xmin(v_snapshot);
+      ids as (
+        select x.virtualtransaction,
+               v_xmax + (x.transactionid::text::bigint - v_xmax % 4294967296 + 6442450944) % 4294967296 - 2147483648 as xid
+          from locks x
+         where x.locktype = 'transactionid' and x.mode = 'ExclusiveLock' and x.granted),
+      holders as (
+        select w.virtualtransaction, min(i.xid) as xid
+          from writers w left join ids i on i.virtualtransaction = w.virtualtransaction
+         group by w.virtualtransaction)
+      select bool_or(h.xid is null), min(h.xid),
+             (select min(r::text::bigint) from pg_snapshot_xip(v_snapshot) r
+               where r::text::bigint not in (
+                 select i.xid from ids i where i.virtualtransaction not in (select virtualtransaction from writers)))
+        into v_unknown, v_lowest, v_unclaimed
+        from holders h;
+      if coalesce(v_unknown, false) then
+        return least(v_lowest, v_unclaimed, v_xmax)::text::xid8;
       end if;
-      return least(coalesce(v_lowest, v_xmax), v_xmax)::text::xid8;
+      return least(v_lowest, v_xmax)::text::xid8;
     end
     $fn$`).execute(db);
   // One round trip: the query below takes its snapshot after es_horizon has read the locks.
