@@ -76,6 +76,8 @@ export interface EventStore {
     options: { after?: LogPosition; maxBatch?: number },
     handler: (batch: RecordedEvent[]) => Promise<void>,
   ): Subscription;
+  /** The position after which events appended from now on come (the start when the log is empty). */
+  headPosition(): Promise<LogPosition>;
   /** A stable id of this store (not of a connection): checkpoints are only valid for the store they were read from. */
   identity(): Promise<string>;
   close(): Promise<void>;

@@ -13,6 +13,12 @@ export interface Projection {
   readonly version: number;
   /** Tables this projection owns, in the order they may be dropped. */
   readonly tables: readonly string[];
+  /**
+   * A new (or changed) projection normally reads the whole log. One whose rows cause effects
+   * (a reaction's due work: calls, timers) starts at the end instead, so that history fires
+   * nothing.
+   */
+  readonly startsAtEnd?: boolean;
   createTables(db: Kysely<any>): Promise<void>;
   apply(trx: Transaction<ReadModels>, event: RecordedEvent): Promise<void>;
 }

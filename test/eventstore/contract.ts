@@ -98,6 +98,16 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     t.equal(await subject.store.identity(), a, 'and later ones');
   });
 
+  t.test('the head is where new events come after', async (t) => {
+    const id = stream();
+    const appended = await subject.store.appendToStream(id, [event('Before')]);
+    const head = await subject.store.headPosition();
+    t.ok(comparePositions(head, appended.position) >= 0, 'at or past everything appended so far');
+    await subject.store.appendToStream(id, [event('After')]);
+    const later = (await subject.store.readAll({ after: head, maxCount: 10_000 })).filter((e) => e.streamId === id).map((e) => e.type);
+    t.same(later, ['After'], 'reading after it gives only what came since');
+  });
+
   t.test('reading a stream that does not exist gives no events', async (t) => {
     t.same(await subject.store.readStream(stream()), []);
   });

@@ -86,6 +86,25 @@ t.test('read models projected from one event store are rebuilt when pointed at a
   t.same(await dumpReadModels(first.test.database.db), await dumpReadModels(second.test.database.db), 'the rows are those of the store now read');
 });
 
+t.test('a projection that starts at the end sees only what comes after it first ran', async (t) => {
+  const { test, runtime } = await logWithTickets(t, 2);
+  const seen: string[] = [];
+  const tail: Projection = {
+    name: 'tail',
+    version: 1,
+    tables: [],
+    startsAtEnd: true,
+    createTables: async () => undefined,
+    apply: async (_trx, event) => void seen.push(event.type),
+  };
+  const runner = new ProjectionRunner(test.database, runtime.store, [tail]);
+  await runner.start();
+  const later = await runtime.store.appendToStream('ticket_test-markers', [{ type: 'AfterStart', data: {} }]);
+  await runner.waitFor(later.position);
+  await runner.stop();
+  t.same(seen, ['AfterStart'], 'none of the two tickets created before, only the event after');
+});
+
 t.test('waiting for a position that the projections never reach is a clear error', async (t) => {
   const { test, runtime, end } = await logWithTickets(t, 1);
   const runner = new ProjectionRunner(test.database, runtime.store, PROJECTIONS);

@@ -237,6 +237,19 @@ export class EventStoreDbEventStore implements EventStore {
     };
   }
 
+  async headPosition(): Promise<LogPosition> {
+    try {
+      // The last record of $all, whatever its stream: a subscription after it misses nothing new.
+      for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) {
+        const position = realPosition(resolved.event?.position);
+        if (position) return position;
+      }
+      return { commit: 0n, prepare: 0n };
+    } catch (error) {
+      throw translate(error, { operation: 'read the end of $all' });
+    }
+  }
+
   private storeId?: Promise<string>;
 
   identity(): Promise<string> {

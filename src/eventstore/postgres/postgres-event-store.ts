@@ -151,6 +151,11 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
+  async headPosition(): Promise<LogPosition> {
+    const { rows } = await sql<{ txid: string; last_position: number | string }>`select * from es_head()`.execute(this.database.db);
+    return rows[0] ? { commit: BigInt(rows[0].txid), prepare: BigInt(rows[0].last_position) } : START;
+  }
+
   async identity(): Promise<string> {
     const { rows } = await sql<{ store_id: string }>`select store_id from es_store`.execute(this.database.db);
     return rows[0].store_id;

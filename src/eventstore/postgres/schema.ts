@@ -154,4 +154,18 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
          limit p_max;
     end
     $fn$`).execute(db);
+  // Where a new subscriber that wants no history starts: the last event below the horizon.
+  await sql.raw(`
+    create or replace function es_head() returns table (txid text, last_position bigint)
+    language plpgsql volatile as $fn$
+    declare
+      v_horizon xid8 := es_horizon();
+    begin
+      return query
+        select e.transaction_id::text, e.global_position from es_events e
+         where e.transaction_id < v_horizon
+         order by e.transaction_id desc, e.global_position desc
+         limit 1;
+    end
+    $fn$`).execute(db);
 }

@@ -115,6 +115,8 @@ export class ProjectionRunner {
    */
   private async prepare(projection: Projection): Promise<LogPosition> {
     const storeId = await this.store.identity();
+    // Read before the transaction: the embedded store has one connection.
+    const start = projection.startsAtEnd ? await this.store.headPosition() : { commit: 0n, prepare: 0n };
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('projection_checkpoints').selectAll().where('name', '=', projection.name).executeTakeFirst();
       if (row && row.version === projection.version && (row.store_id === storeId || row.store_id === null)) {
@@ -126,13 +128,19 @@ export class ProjectionRunner {
       for (const table of projection.tables) await sql`drop table if exists ${sql.table(table)} cascade`.execute(trx);
       await projection.createTables(trx);
       await clearParkedEvents(trx, projection.name);
-      const fresh = { version: projection.version, position_commit: '0', position_prepare: '0', store_id: storeId, updated_at: new Date() };
+      const fresh = {
+        version: projection.version,
+        position_commit: String(start.commit),
+        position_prepare: String(start.prepare),
+        store_id: storeId,
+        updated_at: new Date(),
+      };
       await trx
         .insertInto('projection_checkpoints')
         .values({ name: projection.name, ...fresh })
         .onConflict((oc) => oc.column('name').doUpdateSet(fresh))
         .execute();
-      return { commit: 0n, prepare: 0n };
+      return start;
     });
   }
 
