@@ -25,7 +25,7 @@ export type TicketTimerFired = TicketEventOf<
 >;
 
 /** The suggestion loonflow logs for a timer's transition. */
-export const TIMER_SUGGESTION = '定时器流转';
+const TIMER_SUGGESTION = '定时器流转';
 
 function decide(command: FireTimer, ticket: Ticket, ctx: TicketContext): TicketTimerFired[] {
   if (!command.actor.engine) fail('not_permitted', `Only the engine fires timers; "${command.actor.username}" may not.`);

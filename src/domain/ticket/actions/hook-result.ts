@@ -19,7 +19,7 @@ export type ReceiveHookResult = TicketCommandOf<
 export type TicketHookFailed = TicketEventOf<'TicketHookFailed', { stateId: number }>;
 
 const HOOK_LOG: FlowLogKind = { interveneTypeId: 9, name: 'hook操作' };
-export const HOOK_ACTOR: Actor = { username: 'hook', engine: true };
+const HOOK_ACTOR: Actor = { username: 'hook', engine: true };
 
 function decide(command: ReceiveHookResult, ticket: Ticket, ctx: TicketContext): (TicketHookFailed | TicketHandled)[] {
   const state = currentState(ticket, ctx.workflow);
