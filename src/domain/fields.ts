@@ -3,9 +3,10 @@
 // (quirk Q29); we validate up front so a bad value is a 400 that names the field.
 
 import * as BOUNDS from './bounds.ts';
+import { daysInMonth } from './calendar.ts';
 import { codePoints, withinLength } from './bounds.ts';
 import { notAssignable, type UserDirectory } from './directory.ts';
-import type { CustomFieldDefinition, StateDefinition, WorkflowDefinition } from './workflow.ts';
+import { FieldAttribute, type CustomFieldDefinition, type StateDefinition, type WorkflowDefinition } from './workflow.ts';
 
 /** A stored field value; `null` means unset. */
 export type FieldValue = string | number | boolean | null;
@@ -98,12 +99,7 @@ const parseBool = (key: string, raw: unknown): FieldResult => {
   return b === undefined ? fail(key, 'a boolean (true/false, 1/0)', raw) : ok(b);
 };
 
-const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const daysIn = (y: number, m: number): number =>
-  m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
-// Checked by hand: Date treats years below 100 specially and rolls over invalid days.
-const isCalendarDate = (y: number, m: number, d: number): boolean =>
-  y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
+const isCalendarDate = (y: number, m: number, d: number): boolean => y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // No zone suffix: ticket times are naive local time (§0.2), so "Z"/offsets would be ignored silently.
@@ -279,8 +275,8 @@ export function inFieldOrder(workflow: WorkflowDefinition, keys: string[]): stri
 export function stateFieldRules(state: StateDefinition, workflow: WorkflowDefinition): { required: string[]; writable: string[] } {
   const entries = Object.entries(state.state_field);
   return {
-    required: inFieldOrder(workflow, entries.filter(([, a]) => a === 2).map(([k]) => k)),
-    writable: inFieldOrder(workflow, entries.filter(([, a]) => a === 2 || a === 3).map(([k]) => k)),
+    required: inFieldOrder(workflow, entries.filter(([, a]) => a === FieldAttribute.required).map(([k]) => k)),
+    writable: inFieldOrder(workflow, entries.filter(([, a]) => a === FieldAttribute.required || a === FieldAttribute.optional).map(([k]) => k)),
   };
 }
 

@@ -21,8 +21,9 @@ export const DistributeType = { accept: 1, direct: 2, random: 3, all: 4 } as con
 
 export const TransitionAttribute = { agree: 1, reject: 2, other: 3 } as const;
 
-/** 1 read-only, 2 required, 3 optional. */
-export type FieldAttribute = 1 | 2 | 3;
+/** How a state shows a field (state_field): read-only, required, or optional to write. */
+export const FieldAttribute = { readOnly: 1, required: 2, optional: 3 } as const;
+export type FieldAttribute = (typeof FieldAttribute)[keyof typeof FieldAttribute];
 
 export interface HookParticipant {
   hook_url: string;

@@ -4,6 +4,7 @@
 // within the day; timedelta arithmetic runs in BigInt microseconds, because a double cannot
 // hold 999999999 days in microseconds exactly.
 
+import { daysInMonth, isLeap } from '../calendar.ts';
 import { typeFailure, valueFailure } from './errors.ts';
 
 const DAY_MICROS = 86_400_000_000;
@@ -39,10 +40,6 @@ export const isTemporal = (v: unknown): v is PyTemporal =>
 
 // ---- calendar ----
 
-const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-
-const daysInMonth = (y: number, m: number): number =>
-  m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
 
 const toOrdinal = (y: number, m: number, d: number): number => {
   const py = y - 1;

@@ -1,5 +1,5 @@
 // Who may do what with a ticket (behaviour §2.2, §5.4, with contract.md's fixes).
-import { ParticipantType, transitionsFrom, type WorkflowDefinition } from '../workflow.ts';
+import { DistributeType, ParticipantType, transitionsFrom, type WorkflowDefinition } from '../workflow.ts';
 import type { Assignment } from './events.ts';
 
 export interface HandlePermission {
@@ -23,7 +23,7 @@ export function handlePermission(
   if (!isAssignee) return denied;
   const state = workflow.states.find((s) => s.id === stateId);
   const allMode = Object.keys(ticket.assignment.multiAllPerson).length > 0;
-  return { permission: true, needAccept: !allMode && names.length > 1 && state?.distribute_type_id === 1, inAddNode: ticket.inAddNode };
+  return { permission: true, needAccept: !allMode && names.length > 1 && state?.distribute_type_id === DistributeType.accept, inAddNode: ticket.inAddNode };
 }
 
 /** What a workflow grants, taken from its CURRENT version: revoking an admin must take effect on old tickets too. */

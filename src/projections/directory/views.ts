@@ -33,12 +33,12 @@ export function participantInfo(
     alias = all
       .map(([u, choice]) => `${aliasOf(users, u)}(${u})${choice.transition_name ? `已处理:${choice.transition_name}` : '未处理:None'}`)
       .join(';');
-  } else if (type === 6) alias = `脚本:${ticket.participant}`;
-  else if (type === 10) alias = 'hook';
-  else if (type === 0) typeName = '';
+  } else if (type === ParticipantType.script) alias = `脚本:${ticket.participant}`;
+  else if (type === ParticipantType.hook) alias = 'hook';
+  else if (type === ParticipantType.none) typeName = '';
   return {
     participant: ticket.participant,
-    participant_name: type === 10 ? 'hook' : ticket.participant,
+    participant_name: type === ParticipantType.hook ? 'hook' : ticket.participant,
     participant_type_id: type,
     participant_type_name: typeName,
     participant_alias: alias,
