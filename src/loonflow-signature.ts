@@ -4,4 +4,7 @@
 import { createHash } from 'node:crypto';
 
 /** Lowercase hex md5 of the unix timestamp (seconds, as text) followed by the token. */
-export const signatureFor = (timestamp: string, token: string): string => createHash('md5').update(timestamp + token).digest('hex');
+export const signatureFor = (timestamp: string, token: string): string =>
+  createHash('md5')
+    .update(timestamp + token)
+    .digest('hex');

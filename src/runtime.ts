@@ -48,7 +48,10 @@ export async function openDatabase(env: Env): Promise<Database> {
 /** What the server and the projector print when a projection fails. */
 export function reportProjectionError(projection: string, error: unknown, attempt?: { tries: number; parked: boolean }): void {
   if (!attempt) console.error(`projection ${projection} stopped and restarts from its checkpoint:`, error);
-  else if (attempt.parked) console.error(`projection ${projection} parked a stream after ${attempt.tries} tries (see "flowledger projections status"): ${(error as Error).message}`);
+  else if (attempt.parked)
+    console.error(
+      `projection ${projection} parked a stream after ${attempt.tries} tries (see "flowledger projections status"): ${(error as Error).message}`,
+    );
   else console.error(`projection ${projection}, try ${attempt.tries}: ${(error as Error).message}`);
 }
 

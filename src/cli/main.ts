@@ -72,7 +72,11 @@ projections
       const parked = await listParkedStreams(runtime.database.db);
       for (const p of PROJECTIONS) {
         const row = rows.find((r) => r.name === p.name);
-        const state = !row ? 'never projected' : row.version === p.version ? `at ${positionToString(checkpointPosition(row))}` : `v${row.version} in the tables: rebuilt when a projector starts`;
+        const state = !row
+          ? 'never projected'
+          : row.version === p.version
+            ? `at ${positionToString(checkpointPosition(row))}`
+            : `v${row.version} in the tables: rebuilt when a projector starts`;
         const own = parked.filter((s) => s.projection === p.name);
         console.log(`${p.name.padEnd(12)} v${p.version}  ${state}${own.length ? `  ${own.length} parked stream(s)` : ''}`);
       }
@@ -82,7 +86,8 @@ projections
             `(${s.events} event(s), ${s.attempts} tries, ${s.parkedAt.toISOString()}): ${s.error}`,
         );
       }
-      if (parked.length) console.log('after a fix, "flowledger projections retry" applies them again (a new projection version rebuilds instead)');
+      if (parked.length)
+        console.log('after a fix, "flowledger projections retry" applies them again (a new projection version rebuilds instead)');
     } finally {
       await runtime.close();
     }
@@ -101,7 +106,9 @@ projections
       for (const projection of chosen) {
         for (const outcome of await retryParkedStreams(runtime.database.db, runtime.store, projection)) {
           if (outcome.error) failed++;
-          console.log(`${projection.name} ${outcome.streamId}: ${outcome.error ? `still parked: ${outcome.error}` : 'applied, no longer parked'}`);
+          console.log(
+            `${projection.name} ${outcome.streamId}: ${outcome.error ? `still parked: ${outcome.error}` : 'applied, no longer parked'}`,
+          );
         }
       }
       if (failed) process.exitCode = 1;
@@ -149,7 +156,9 @@ program
       }
       process.exitCode = 1;
       for (const d of differences) {
-        console.log(`${d.table}: live ${d.liveRows} rows, rebuilt ${d.rebuiltRows}; ${d.onlyLive} only live, ${d.onlyRebuilt} only rebuilt`);
+        console.log(
+          `${d.table}: live ${d.liveRows} rows, rebuilt ${d.rebuiltRows}; ${d.onlyLive} only live, ${d.onlyRebuilt} only rebuilt`,
+        );
       }
     } finally {
       await runtime.close();
@@ -161,7 +170,7 @@ program
   .argument('<ticket_id>', 'the ticket to replay')
   .option('--at <time>', 'show the ticket as it was at this moment (ISO 8601 or YYYY-MM-DD HH:MM:SS)')
   .option('--json', 'one JSON object per event')
-  .description("audit replay: the ticket after each of its events, from the log alone")
+  .description('audit replay: the ticket after each of its events, from the log alone')
   .action(async (id: string, options: { at?: string; json?: boolean }) => {
     const ticketId = Number(id);
     const at = options.at === undefined ? undefined : momentOf(options.at);

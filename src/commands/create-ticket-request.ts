@@ -3,7 +3,10 @@ import type { CreateTicket } from '../domain/ticket/create-ticket.ts';
 import type { AppendResult } from '../eventstore/event-store.ts';
 
 /** The command as the caller gives it; the handler adds numbers, the workflow version, time and chance. */
-export type CreateTicketRequest = Omit<CreateTicket, 'ticketId' | 'sn' | 'workflow' | 'parentFields' | 'recentTicketCount' | 'now' | 'random'> & {
+export type CreateTicketRequest = Omit<
+  CreateTicket,
+  'ticketId' | 'sn' | 'workflow' | 'parentFields' | 'recentTicketCount' | 'now' | 'random'
+> & {
   workflowId: number;
   correlationId?: string;
   /** A retried create with the same key returns the first ticket instead of a new one. */

@@ -27,7 +27,16 @@ export async function createTicket(deps: CommandDeps, request: CreateTicketReque
   const random = deps.random();
   const window = limitWindow(workflow.definition.limit_expression, request.creator, now);
   const recentTicketCount = window ? await deps.countTickets({ workflowId: workflow.definition.id, ...window }) : 0;
-  const command = (id: number, sn: string): CreateTicket => ({ ...request, ticketId: id, sn, workflow, parentFields, recentTicketCount, now, random });
+  const command = (id: number, sn: string): CreateTicket => ({
+    ...request,
+    ticketId: id,
+    sn,
+    workflow,
+    parentFields,
+    recentTicketCount,
+    now,
+    random,
+  });
   // Decide once before reserving numbers, so that a refused request leaves no gap in the sn counter.
   decideCreateTicket(command(0, ''), initialTicketState(), catalog);
   if (ticketId === undefined) {
@@ -42,9 +51,15 @@ export async function createTicket(deps: CommandDeps, request: CreateTicketReque
   const id = ticketId;
   const sn = await reserveSn(deps.store, snPrefix(catalog, request.app), now, id);
   try {
-    const result = await handleCommand(deps.store, ticketStream(id), ticketDecider, (state) => decideCreateTicket(command(id, sn), state, catalog), {
-      metadata: { actor: request.creator, app: request.app, correlationId: request.correlationId, workflowVersion: workflow.version },
-    });
+    const result = await handleCommand(
+      deps.store,
+      ticketStream(id),
+      ticketDecider,
+      (state) => decideCreateTicket(command(id, sn), state, catalog),
+      {
+        metadata: { actor: request.creator, app: request.app, correlationId: request.correlationId, workflowVersion: workflow.version },
+      },
+    );
     return { ticketId: id, appended: result.appended!, replayed: false };
   } catch (error) {
     // A concurrent retry with the same key created it first.
@@ -65,7 +80,10 @@ async function parentTicketFields(deps: CommandDeps, catalog: Catalog, request: 
   }
   const states = workflowVersion(catalog, ticket.workflowId, ticket.workflowVersion)?.definition.states ?? [];
   if (request.parentTicketStateId && !states.some((s) => s.id === request.parentTicketStateId)) {
-    fail('invalid_request', `parent_ticket_state_id ${request.parentTicketStateId} is not a state of parent ticket ${ticket.id}'s workflow.`);
+    fail(
+      'invalid_request',
+      `parent_ticket_state_id ${request.parentTicketStateId} is not a state of parent ticket ${ticket.id}'s workflow.`,
+    );
   }
   return ticket.fields;
 }

@@ -22,7 +22,11 @@ const canonical = (value: unknown): unknown =>
   Array.isArray(value)
     ? value.map(canonical)
     : value && typeof value === 'object'
-      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        )
       : value;
 
 const fingerprint = (r: CreateTicketRequest) =>
@@ -58,9 +62,13 @@ export async function claimedTicketId(store: EventStore, request: CreateTicketRe
 export async function claimIdempotencyKey(store: EventStore, request: CreateTicketRequest, ticketId: number): Promise<number> {
   const claim: Claim = { ticketId, fingerprint: fingerprint(request) };
   try {
-    await store.appendToStream(keyStream(request), [{ type: 'IdempotencyKeyClaimed', data: claim, metadata: { actor: request.creator, app: request.app } }], {
-      expectedRevision: 'no_stream',
-    });
+    await store.appendToStream(
+      keyStream(request),
+      [{ type: 'IdempotencyKeyClaimed', data: claim, metadata: { actor: request.creator, app: request.app } }],
+      {
+        expectedRevision: 'no_stream',
+      },
+    );
     return ticketId;
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -32,12 +32,7 @@ export const FieldType = {
 } as const;
 
 /** Request-body keys that carry the command itself, never a field value. */
-export const NON_FIELD_KEYS: ReadonlySet<string> = new Set([
-  'workflow_id',
-  'transition_id',
-  'suggestion',
-  'username',
-]);
+export const NON_FIELD_KEYS: ReadonlySet<string> = new Set(['workflow_id', 'transition_id', 'suggestion', 'username']);
 
 // Lengths follow loonflow's columns (§1.4, §1.5); see bounds.ts.
 const TITLE_MAX = BOUNDS.TITLE_MAX;
@@ -200,7 +195,8 @@ const parseStringList = (key: string, raw: unknown, what: string, itemMax: numbe
   if (!list.ok && list.tooMany !== undefined) return tooManyItems(key, list.tooMany);
   if (!list.ok) return fail(key, `a comma-joined list or array of ${what}s`, raw);
   const long = list.items.find((item) => !withinLength(item, itemMax));
-  if (long !== undefined) return { ok: false, error: `Field "${key}": each ${what} must be at most ${itemMax} characters, got ${codePoints(long)}` };
+  if (long !== undefined)
+    return { ok: false, error: `Field "${key}": each ${what} must be at most ${itemMax} characters, got ${codePoints(long)}` };
   const joined = list.items.join(',');
   if (!withinLength(joined, LIST_MAX)) {
     return { ok: false, error: `Field "${key}" must be at most ${LIST_MAX} characters joined with commas, got ${codePoints(joined)}` };
@@ -275,16 +271,19 @@ export function inFieldOrder(workflow: WorkflowDefinition, keys: string[]): stri
 export function stateFieldRules(state: StateDefinition, workflow: WorkflowDefinition): { required: string[]; writable: string[] } {
   const entries = Object.entries(state.state_field);
   return {
-    required: inFieldOrder(workflow, entries.filter(([, a]) => a === FieldAttribute.required).map(([k]) => k)),
-    writable: inFieldOrder(workflow, entries.filter(([, a]) => a === FieldAttribute.required || a === FieldAttribute.optional).map(([k]) => k)),
+    required: inFieldOrder(
+      workflow,
+      entries.filter(([, a]) => a === FieldAttribute.required).map(([k]) => k),
+    ),
+    writable: inFieldOrder(
+      workflow,
+      entries.filter(([, a]) => a === FieldAttribute.required || a === FieldAttribute.optional).map(([k]) => k),
+    ),
   };
 }
 
 const isEmpty = (v: unknown): boolean =>
-  v === null ||
-  v === undefined ||
-  (typeof v === 'string' && v.trim() === '') ||
-  (Array.isArray(v) && v.length === 0);
+  v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
 
 /**
  * Required keys missing from the body, in the order given.
@@ -298,9 +297,7 @@ export function checkRequiredFields(required: string[], body: Record<string, unk
   return required.filter((k) => !NON_FIELD_KEYS.has(k) && (!Object.hasOwn(body, k) || isEmpty(body[k])));
 }
 
-export type CollectResult =
-  | { ok: true; values: Record<string, FieldValue> }
-  | { ok: false; errors: { field: string; message: string }[] };
+export type CollectResult = { ok: true; values: Record<string, FieldValue> } | { ok: false; errors: { field: string; message: string }[] };
 
 /**
  * The body's values for the state's writable fields, type-checked. Only `title` and the
@@ -338,7 +335,9 @@ function checkUsers(field: CustomFieldDefinition, result: FieldResult, directory
   if (!result.ok || typeof result.value !== 'string' || result.value === '') return result;
   if (field.field_type_id !== FieldType.username && field.field_type_id !== FieldType.multiUsername) return result;
   const problems = result.value.split(',').flatMap((name) => notAssignable(directory, name) ?? []);
-  return problems.length === 0 ? result : { ok: false, error: `Field "${field.field_key}": ${problems.join(', ')}; name active users of the directory` };
+  return problems.length === 0
+    ? result
+    : { ok: false, error: `Field "${field.field_key}": ${problems.join(', ')}; name active users of the directory` };
 }
 
 /** Several field errors in one sentence, separated so that each can be read on its own. */

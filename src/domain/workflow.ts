@@ -123,14 +123,11 @@ export interface WorkflowVersion {
   definition: WorkflowDefinition;
 }
 
-export const startStateOf = (wf: WorkflowDefinition): StateDefinition | undefined =>
-  wf.states.find((s) => s.type_id === StateType.start);
+export const startStateOf = (wf: WorkflowDefinition): StateDefinition | undefined => wf.states.find((s) => s.type_id === StateType.start);
 
-export const endStateOf = (wf: WorkflowDefinition): StateDefinition | undefined =>
-  wf.states.find((s) => s.type_id === StateType.end);
+export const endStateOf = (wf: WorkflowDefinition): StateDefinition | undefined => wf.states.find((s) => s.type_id === StateType.end);
 
-export const stateById = (wf: WorkflowDefinition, id: number): StateDefinition | undefined =>
-  wf.states.find((s) => s.id === id);
+export const stateById = (wf: WorkflowDefinition, id: number): StateDefinition | undefined => wf.states.find((s) => s.id === id);
 
 export const transitionById = (wf: WorkflowDefinition, id: number): TransitionDefinition | undefined =>
   wf.transitions.find((t) => t.id === id);

@@ -59,11 +59,7 @@ export interface Subscription {
 }
 
 export interface EventStore {
-  appendToStream(
-    streamId: string,
-    events: NewEvent[],
-    options?: { expectedRevision?: ExpectedRevision },
-  ): Promise<AppendResult>;
+  appendToStream(streamId: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   /** Events of one stream in revision order; empty when the stream does not exist. */
   readStream(streamId: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]>;
   /** Events of the global log strictly after `after` (from the start when omitted). */
@@ -72,10 +68,7 @@ export interface EventStore {
    * Delivers the global log strictly after `after` in order, in batches, then every new event
    * as it commits. The next batch is delivered only after the handler's promise resolved.
    */
-  subscribe(
-    options: { after?: LogPosition; maxBatch?: number },
-    handler: (batch: RecordedEvent[]) => Promise<void>,
-  ): Subscription;
+  subscribe(options: { after?: LogPosition; maxBatch?: number }, handler: (batch: RecordedEvent[]) => Promise<void>): Subscription;
   /** The position after which events appended from now on come (the start when the log is empty). */
   headPosition(): Promise<LogPosition>;
   /** A stable id of this store (not of a connection): checkpoints are only valid for the store they were read from. */

@@ -12,7 +12,9 @@ export async function identityFromStream(store: Pick<EventStore, 'readStream' | 
   const known = await read();
   if (known) return known;
   try {
-    await store.appendToStream(STORE_IDENTITY_STREAM, [{ type: 'StoreIdentified', data: { storeId: candidate } }], { expectedRevision: 'no_stream' });
+    await store.appendToStream(STORE_IDENTITY_STREAM, [{ type: 'StoreIdentified', data: { storeId: candidate } }], {
+      expectedRevision: 'no_stream',
+    });
     return candidate;
   } catch (error) {
     // Another process named it first.

@@ -26,7 +26,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A malformed URL never reaches a route: answer it in the envelope too.
     frameworkErrors: (error, request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      void (reply as FastifyReply).status(status).header('x-request-id', request.id).send(failureBody('invalid_request', 'The URL is malformed or too long; check the path and its encoding.'));
+      void (reply as FastifyReply)
+        .status(status)
+        .header('x-request-id', request.id)
+        .send(failureBody('invalid_request', 'The URL is malformed or too long; check the path and its encoding.'));
     },
   });
   app.addHook('onSend', async (request, reply) => {

@@ -23,7 +23,6 @@ declare module 'fastify' {
   }
 }
 
-
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -58,7 +57,10 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     }
     const skew = Math.abs(options.clock().getTime() / 1000 - Number(timestamp));
     if (!/^\d+$/.test(timestamp!) || skew > options.signatureTtlSeconds) {
-      fail('signature_expired', `The timestamp is not within ${options.signatureTtlSeconds} s of the server's clock; sign again with the current unix time.`);
+      fail(
+        'signature_expired',
+        `The timestamp is not within ${options.signatureTtlSeconds} s of the server's clock; sign again with the current unix time.`,
+      );
     }
     const username = header(request, 'username');
     // Node's HTTP parser caps headers at 16 kB, app.inject and proxies need not: bound it here.
@@ -68,7 +70,6 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     request.caller = { app: caller, username, catalog };
   });
 }
-
 
 const decodedPath = (url: string): string => {
   const path = url.split('?')[0];
@@ -88,6 +89,7 @@ export function requireUsername(request: FastifyRequest): string {
   const username = request.caller.username;
   if (!username) throw new DomainError('missing_username', 'Send the acting user in the username header.');
   // A caller claiming the engine's names could pass for it.
-  if (ENGINE_USERNAMES.has(username)) throw new DomainError('not_permitted', `"${username}" is reserved for the engine and cannot act through the API.`);
+  if (ENGINE_USERNAMES.has(username))
+    throw new DomainError('not_permitted', `"${username}" is reserved for the engine and cannot act through the API.`);
   return username;
 }

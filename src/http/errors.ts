@@ -86,7 +86,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof SavedChangeNotVisible) {
       const { ticketId, revision } = error.saved;
       reply.header('etag', `"${revision}"`);
-      return reply.status(HTTP_STATUS[error.code]).send({ ...failureBody(error.code, error.message, error.details), data: { ticket_id: ticketId, revision: Number(revision) } });
+      return reply
+        .status(HTTP_STATUS[error.code])
+        .send({ ...failureBody(error.code, error.message, error.details), data: { ticket_id: ticketId, revision: Number(revision) } });
     }
     if (error instanceof DomainError) {
       return reply.status(HTTP_STATUS[error.code]).send(failureBody(error.code, error.message, error.details));

@@ -6,7 +6,8 @@ import { DomainError } from '../domain/errors.ts';
 
 export function parseWith<T extends z.ZodType>(schema: T, input: unknown, where: string): z.infer<T> {
   // A form sends `?title=&state_ids=` for filters left blank: they filter nothing.
-  const given = where === 'query' && input && typeof input === 'object' ? Object.fromEntries(Object.entries(input).filter(([, v]) => v !== '')) : input;
+  const given =
+    where === 'query' && input && typeof input === 'object' ? Object.fromEntries(Object.entries(input).filter(([, v]) => v !== '')) : input;
   const result = schema.safeParse(given ?? {});
   if (result.success) return result.data;
   // A path may hold a caller's key: shorten it, the answer must not echo a megabyte.
@@ -18,8 +19,14 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown, where:
 /** Every id (ticket, workflow, state, transition, dept...) fits a PostgreSQL integer. */
 export const MAX_ID = 2_147_483_647;
 
-const positiveId = z.number().positive({ error: 'must be a positive integer' }).max(MAX_ID, { error: `must be at most ${MAX_ID}` });
-const idOrZeroRange = z.number().min(0, { error: 'must be 0 or a positive integer' }).max(MAX_ID, { error: `must be at most ${MAX_ID}` });
+const positiveId = z
+  .number()
+  .positive({ error: 'must be a positive integer' })
+  .max(MAX_ID, { error: `must be at most ${MAX_ID}` });
+const idOrZeroRange = z
+  .number()
+  .min(0, { error: 'must be 0 or a positive integer' })
+  .max(MAX_ID, { error: `must be at most ${MAX_ID}` });
 
 /** A JSON integer: a numeric string in a JSON body is a wrong type (contract §3), not an id. */
 const jsonInteger = z
@@ -27,7 +34,10 @@ const jsonInteger = z
   .int({ error: 'must be an integer' });
 
 /** Path and query parameters are text by nature: digits only (never "0x1", "1e0" or " 1"). */
-const digits = z.string({ error: 'must be an integer' }).regex(/^-?\d+$/, { error: 'must be an integer' }).transform(Number);
+const digits = z
+  .string({ error: 'must be an integer' })
+  .regex(/^-?\d+$/, { error: 'must be an integer' })
+  .transform(Number);
 
 /** A positive integer id in a JSON body. */
 export const id = jsonInteger.pipe(positiveId);
@@ -43,7 +53,6 @@ export const textIdOrZero = digits.pipe(idOrZeroRange);
 
 export const idParams = z.object({ id: textId });
 
-
 /** true/false, 1/0, "1"/"0", "true"/"false" (contract §3). */
 export const booleanLike = z.union([
   z.boolean(),
@@ -56,16 +65,23 @@ export const booleanLike = z.union([
 /** "1,2,3" → [1, 2, 3]. */
 export const idList = z
   .string()
-  .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  )
   .pipe(z.array(z.string().regex(/^\d+$/, { error: 'must be a comma-separated list of integers' }).transform(Number).pipe(positiveId)));
 
 /** A yes/no query parameter: "1"/"0" as ticket.rst documents, and "true"/"false" (contract §3). */
-export const queryFlag = z
-  .enum(['1', '0', 'true', 'false'], { error: 'must be "1" or "0"' })
-  .transform((v) => v === '1' || v === 'true');
+export const queryFlag = z.enum(['1', '0', 'true', 'false'], { error: 'must be "1" or "0"' }).transform((v) => v === '1' || v === 'true');
 
 export const paging = (defaultPerPage = 10) => ({
-  page: z.coerce.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(1, { error: 'must be at least 1' }).default(1),
+  page: z.coerce
+    .number({ error: 'must be an integer' })
+    .int({ error: 'must be an integer' })
+    .min(1, { error: 'must be at least 1' })
+    .default(1),
   per_page: z.coerce
     .number({ error: 'must be an integer' })
     .int({ error: 'must be an integer' })
@@ -84,4 +100,6 @@ export const boundedText = (max: number) =>
 export const fieldValues = z
   .record(z.string(), z.unknown(), { error: 'must be an object of field values' })
   .refine((r) => Object.keys(r).length <= FIELD_VALUES_MAX, { error: `must hold at most ${FIELD_VALUES_MAX} field values` })
-  .refine((r) => Object.keys(r).every((k) => withinLength(k, FIELD_KEY_MAX)), { error: `keys must be field keys of at most ${FIELD_KEY_MAX} characters` });
+  .refine((r) => Object.keys(r).every((k) => withinLength(k, FIELD_KEY_MAX)), {
+    error: `keys must be field keys of at most ${FIELD_KEY_MAX} characters`,
+  });

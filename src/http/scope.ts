@@ -10,7 +10,8 @@ export function assertAppMayUse(caller: Caller, workflowId: number): void {
 }
 
 /** Null means every workflow. */
-export const appWorkflowIds = (caller: Caller): number[] | null => (caller.app.workflow_ids === 'all' ? null : [...caller.app.workflow_ids]);
+export const appWorkflowIds = (caller: Caller): number[] | null =>
+  caller.app.workflow_ids === 'all' ? null : [...caller.app.workflow_ids];
 
 export const intersect = (a: number[] | null, b: number[] | null): number[] | null =>
   a === null ? b : b === null ? a : a.filter((x) => b.includes(x));

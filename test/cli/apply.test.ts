@@ -18,7 +18,10 @@ t.test('flowledger apply', async (t) => {
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const env = { DATA_DIR: join(dir, 'data') };
 
-  await writeFile(join(dir, 'bad.yaml'), 'users:\n  - {username: x, typo: 1}\nworkflows:\n  - {id: 1, name: w, states: [], transitions: []}\n');
+  await writeFile(
+    join(dir, 'bad.yaml'),
+    'users:\n  - {username: x, typo: 1}\nworkflows:\n  - {id: 1, name: w, states: [], transitions: []}\n',
+  );
   const bad = await run(['apply', join(dir, 'bad.yaml')], env);
   t.equal(bad.code, 1, 'an invalid document fails the command');
   t.match(bad.out, /was not applied; it has \d+ problem/);
@@ -34,7 +37,7 @@ t.test('flowledger apply', async (t) => {
   t.match(again.out, /already applied, nothing changed/);
 
   const status = await run(['projections', 'status'], env);
-  t.match(status.out, /tickets\s+v\d+\s+never projected/, "status reads the checkpoints without projecting");
+  t.match(status.out, /tickets\s+v\d+\s+never projected/, 'status reads the checkpoints without projecting');
 });
 
 t.test('flowledger apply lists every problem of a document in one run', async (t) => {

@@ -43,12 +43,24 @@ t.test('CONFIG_FILE at start-up', async (t) => {
     await app.close();
     await runtime.close();
   });
-  const res = await app.inject({ method: 'GET', url: '/api/v1.0/workflows', headers: signedHeaders({ name: 'ops_portal', token: 's3cret' }, new Date(), 'ann') });
+  const res = await app.inject({
+    method: 'GET',
+    url: '/api/v1.0/workflows',
+    headers: signedHeaders({ name: 'ops_portal', token: 's3cret' }, new Date(), 'ann'),
+  });
   t.equal(res.statusCode, 200);
   t.same(res.json().data.value, [{ id: 9, name: 'access', description: '' }]);
-  const demo = await app.inject({ method: 'GET', url: '/api/v1.0/workflows', headers: signedHeaders({ name: 'demo', token: 'demo-token-change-me' }, new Date(), 'ann') });
+  const demo = await app.inject({
+    method: 'GET',
+    url: '/api/v1.0/workflows',
+    headers: signedHeaders({ name: 'demo', token: 'demo-token-change-me' }, new Date(), 'ann'),
+  });
   t.equal(demo.statusCode, 401, 'no demo app was applied');
 
   await writeFile(file, 'workflows:\n  - {id: 9, name: broken, states: [], transitions: []}\n');
-  await t.rejects(applyStartupConfig(runtime, env), /is not a valid config document:\n- .*start state/, 'an invalid file stops the start-up with every problem');
+  await t.rejects(
+    applyStartupConfig(runtime, env),
+    /is not a valid config document:\n- .*start state/,
+    'an invalid file stops the start-up with every problem',
+  );
 });

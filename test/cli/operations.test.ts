@@ -26,7 +26,15 @@ t.test('replay, verify and rebuild', async (t) => {
   });
   const afterCreate = new Date();
   await new Promise((r) => setTimeout(r, 20));
-  await runTicketCommand(runtime.commands, { type: 'HandleTicket', ticketId, actor: { username: 'zhangsan' }, app: 'demo', transitionId: 8, suggestion: 'ok', values: {} });
+  await runTicketCommand(runtime.commands, {
+    type: 'HandleTicket',
+    ticketId,
+    actor: { username: 'zhangsan' },
+    app: 'demo',
+    transitionId: 8,
+    suggestion: 'ok',
+    values: {},
+  });
   await runtime.projections.waitFor(await endOfLog(runtime.store), 10_000);
   await runtime.close();
 
@@ -36,11 +44,24 @@ t.test('replay, verify and rebuild', async (t) => {
     t.match(all.out, /#0 \S+ TicketCreated by lilei "please"\n\s+state 7 发起人tl-审批中 \| act_state 1 \| participant zhangsan,admin/);
     t.match(all.out, /#1 \S+ TicketHandled by zhangsan "ok"\n\s+state 7 .*participant admin/);
     const json = await cli(['replay', String(ticketId), '--json'], env);
-    const steps = json.out.trim().split('\n').map((line) => JSON.parse(line));
-    t.same(steps.map((s) => s.type), ['TicketCreated', 'TicketHandled']);
+    const steps = json.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    t.same(
+      steps.map((s) => s.type),
+      ['TicketCreated', 'TicketHandled'],
+    );
     t.match(steps[1], { actor: 'zhangsan', app: 'demo', ticket: { assignment: { multiAllPerson: { zhangsan: { transition_id: 8 } } } } });
     const then = await cli(['replay', String(ticketId), '--at', afterCreate.toISOString(), '--json'], env);
-    t.same(then.out.trim().split('\n').map((line) => JSON.parse(line).type), ['TicketCreated'], 'as it was after the create');
+    t.same(
+      then.out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).type),
+      ['TicketCreated'],
+      'as it was after the create',
+    );
     const shown = formatTimestamp(new Date(steps[0].recordedAt));
     const local = await cli(['replay', String(ticketId), '--at', shown, '--json'], env);
     const lastInThatSecond = steps.filter((step) => formatTimestamp(new Date(step.recordedAt)) <= shown).at(-1).type;
@@ -77,36 +98,43 @@ t.test('replay, verify and rebuild', async (t) => {
   });
 });
 
-t.test('a rebuild switches over while the live projector keeps projecting', { skip: TEST_DATABASE_URL ? false : 'needs a server: two connections at once' }, async (t) => {
-  const env = await storeEnv(t);
-  const runtime = await createRuntime(readEnv(env));
-  await applyStartupConfig(runtime, readEnv(env));
-  const create = (n: number) =>
-    createTicket(runtime.commands, {
-      workflowId: 1,
-      transitionId: 1,
-      creator: ['lilei', 'wangwu'][n % 2],
-      app: 'demo',
-      suggestion: '',
-      values: { title: `leave ${n}`, leave_start: '2026-12-01', leave_end: '2026-12-02', leave_days: 2, leave_type: '1' },
-      parentTicketId: 0,
-      parentTicketStateId: 0,
-    });
-  for (let n = 0; n < 150; n++) await create(n);
-  let writing = true;
-  const writer = (async () => {
-    for (let n = 150; writing; n++) await create(n);
-  })();
-  const tickets = PROJECTIONS.find((p) => p.name === 'tickets')!;
-  try {
-    await rebuildProjection(runtime.database.db, runtime.store, tickets);
-  } finally {
-    writing = false;
-    await writer;
-  }
-  await runtime.projections.waitFor(await endOfLog(runtime.store), 20_000);
-  t.same(await verifyProjections(runtime.database.db, runtime.store, PROJECTIONS), [], 'live tables equal a rebuild from the log');
-  const count = await runtime.database.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  t.ok(Number(count.n) > 150, `${count.n} tickets, including those created during the rebuild`);
-  await runtime.close();
-});
+t.test(
+  'a rebuild switches over while the live projector keeps projecting',
+  { skip: TEST_DATABASE_URL ? false : 'needs a server: two connections at once' },
+  async (t) => {
+    const env = await storeEnv(t);
+    const runtime = await createRuntime(readEnv(env));
+    await applyStartupConfig(runtime, readEnv(env));
+    const create = (n: number) =>
+      createTicket(runtime.commands, {
+        workflowId: 1,
+        transitionId: 1,
+        creator: ['lilei', 'wangwu'][n % 2],
+        app: 'demo',
+        suggestion: '',
+        values: { title: `leave ${n}`, leave_start: '2026-12-01', leave_end: '2026-12-02', leave_days: 2, leave_type: '1' },
+        parentTicketId: 0,
+        parentTicketStateId: 0,
+      });
+    for (let n = 0; n < 150; n++) await create(n);
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 150; writing; n++) await create(n);
+    })();
+    const tickets = PROJECTIONS.find((p) => p.name === 'tickets')!;
+    try {
+      await rebuildProjection(runtime.database.db, runtime.store, tickets);
+    } finally {
+      writing = false;
+      await writer;
+    }
+    await runtime.projections.waitFor(await endOfLog(runtime.store), 20_000);
+    t.same(await verifyProjections(runtime.database.db, runtime.store, PROJECTIONS), [], 'live tables equal a rebuild from the log');
+    const count = await runtime.database.db
+      .selectFrom('tickets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    t.ok(Number(count.n) > 150, `${count.n} tickets, including those created during the rebuild`);
+    await runtime.close();
+  },
+);

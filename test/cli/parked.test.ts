@@ -29,7 +29,12 @@ t.test('projections status lists a parked stream; projections retry applies it a
   const status = await cli(['projections', 'status'], env);
   t.equal(status.code, 0, status.out);
   t.match(status.out, /tickets\s+v\d+\s+at \d+\/\d+\s+1 parked stream\(s\)/);
-  t.match(status.out, new RegExp(`parked: tickets ticket-${ticketId} since TicketCreated at \\d+/\\d+ \\(1 event\\(s\\), 3 tries, .*\\): injected fault: title refused`));
+  t.match(
+    status.out,
+    new RegExp(
+      `parked: tickets ticket-${ticketId} since TicketCreated at \\d+/\\d+ \\(1 event\\(s\\), 3 tries, .*\\): injected fault: title refused`,
+    ),
+  );
 
   const unfixed = await cli(['projections', 'retry', 'tickets'], env);
   t.equal(unfixed.code, 1, 'a retry before the fix fails and says so');

@@ -22,7 +22,10 @@ t.test('serve prints a working quick start and stops on SIGTERM', async (t) => {
 
   t.match(output, /flowledger listening on http:\/\/127\.0\.0\.1:\d+/, 'prints the URL');
   t.match(output, /demo app: appname=demo token=\S+/, 'prints the demo app and token');
-  const command = output.split('\n').find((line) => line.includes('curl '))!.trim();
+  const command = output
+    .split('\n')
+    .find((line) => line.includes('curl '))!
+    .trim();
   const { stdout } = await promisify(execFile)('bash', ['-c', command]);
   t.match(JSON.parse(stdout), { code: 0, msg: '', data: { ticket_id: 1 } }, 'the printed command creates a ticket');
 

@@ -31,25 +31,40 @@ const minimalWorkflow = () => ({
 t.test('the bundled demo config is valid and carries the §13 fixture', async (t) => {
   const doc = mustParse(await loadConfigFile(DEMO_CONFIG_PATH));
   t.same(doc.apps, [{ name: 'demo', token: 'demo-token-change-me', ticket_sn_prefix: 'demo', workflow_ids: 'all' }]);
-  t.same(
-    doc.users.map((u) => u.username).sort(),
-    ['admin', 'guiji', 'hanmeimei', 'jack', 'lilei', 'lisi', 'wangwu', 'zhangsan'],
-  );
+  t.same(doc.users.map((u) => u.username).sort(), ['admin', 'guiji', 'hanmeimei', 'jack', 'lilei', 'lisi', 'wangwu', 'zhangsan']);
   t.equal(doc.users.find((u) => u.username === 'admin')?.type_id, 2);
-  t.same(doc.users.filter((u) => u.dept_ids.includes(3)).map((u) => u.username).sort(), ['guiji', 'wangwu']);
+  t.same(
+    doc.users
+      .filter((u) => u.dept_ids.includes(3))
+      .map((u) => u.username)
+      .sort(),
+    ['guiji', 'wangwu'],
+  );
 
   const leave = doc.workflows.find((w) => w.id === 1)!;
   t.equal(leave.name, '请假申请');
   t.equal(leave.title_template, '你有一个待办工单:{title}');
   t.same(
     leave.states.map((s) => [s.id, s.name, s.type_id]),
-    [[1, '新建中', 1], [3, 'TL审批中', 0], [4, '人事部门-处理中', 0], [5, '结束', 2]],
+    [
+      [1, '新建中', 1],
+      [3, 'TL审批中', 0],
+      [4, '人事部门-处理中', 0],
+      [5, '结束', 2],
+    ],
   );
   const tl = leave.states.find((s) => s.id === 3)!;
   t.match(tl, { participant_type_id: 2, participant: 'zhangsan,lisi', distribute_type_id: 4, remember_last_man_enable: true });
   t.same(
     leave.transitions.map((tr) => [tr.id, tr.name, tr.source_state_id, tr.destination_state_id, tr.attribute_type_id]),
-    [[1, '提交', 1, 3, 1], [2, '保存', 1, 1, 2], [3, '同意', 3, 4, 1], [4, '拒绝', 3, 1, 2], [5, '同意', 4, 5, 1], [6, '退回', 4, 1, 2]],
+    [
+      [1, '提交', 1, 3, 1],
+      [2, '保存', 1, 1, 2],
+      [3, '同意', 3, 4, 1],
+      [4, '拒绝', 3, 1, 2],
+      [5, '同意', 4, 5, 1],
+      [6, '退回', 4, 1, 2],
+    ],
   );
   t.equal(leave.transitions.find((tr) => tr.id === 4)?.field_require_check, false);
   t.same(leave.custom_fields.find((f) => f.field_key === 'leave_type')?.field_choice, { 1: '年假', 2: '调休', 3: '病假' });
@@ -77,9 +92,19 @@ t.test('the bundled demo config is valid and carries the §13 fixture', async (t
   t.same(vpn.display_form, ['sn', 'title', 'gmt_created', 'participant_info.participant_alias', 'vpn_reason']);
   t.same(
     vpn.transitions.map((tr) => [tr.id, tr.source_state_id, tr.destination_state_id]),
-    [[7, 6, 7], [8, 7, 8], [9, 8, 9], [10, 9, 10], [11, 10, 11], [12, 10, 8]],
+    [
+      [7, 6, 7],
+      [8, 7, 8],
+      [9, 8, 9],
+      [10, 9, 10],
+      [11, 10, 11],
+      [12, 10, 8],
+    ],
   );
-  t.match(vpn.transitions.find((tr) => tr.id === 12), { alert_enable: true, field_require_check: false });
+  t.match(
+    vpn.transitions.find((tr) => tr.id === 12),
+    { alert_enable: true, field_require_check: false },
+  );
 });
 
 t.test('omitted optional fields get loonflow defaults', async (t) => {
@@ -101,28 +126,71 @@ t.test('omitted optional fields get loonflow defaults', async (t) => {
   );
   t.same(doc.apps[0], { name: 'ops', token: 's3cret', ticket_sn_prefix: 'loonflow', workflow_ids: 'all' });
   t.same(doc.users[0], {
-    username: 'lilei', alias: 'lilei', email: '', phone: '', type_id: 0, dept_ids: [], is_active: true,
+    username: 'lilei',
+    alias: 'lilei',
+    email: '',
+    phone: '',
+    type_id: 0,
+    dept_ids: [],
+    is_active: true,
   });
   t.same(doc.depts[0], { id: 1, name: 'hq', parent_dept_id: 0, leader: '', approvers: [], label: {} });
   t.same(doc.roles[0], { id: 1, name: 'r', description: '', members: [] });
   t.equal(doc.notices[0].description, '');
   const wf = doc.workflows[0];
   t.match(wf, {
-    description: '', view_permission_check: true, limit_expression: {}, display_form: [], title_template: '',
-    content_template: '', notices: [1], admins: [], interveners: [], view_persons: [], view_depts: [],
+    description: '',
+    view_permission_check: true,
+    limit_expression: {},
+    display_form: [],
+    title_template: '',
+    content_template: '',
+    notices: [1],
+    admins: [],
+    interveners: [],
+    view_persons: [],
+    view_depts: [],
   });
   t.same(wf.states[1], {
-    id: 2, name: 'end', type_id: 2, order_id: 0, is_hidden: false, enable_retreat: false,
-    remember_last_man_enable: false, participant_type_id: 1, participant: '', distribute_type_id: 1,
-    state_field: {}, label: {},
+    id: 2,
+    name: 'end',
+    type_id: 2,
+    order_id: 0,
+    is_hidden: false,
+    enable_retreat: false,
+    remember_last_man_enable: false,
+    participant_type_id: 1,
+    participant: '',
+    distribute_type_id: 1,
+    state_field: {},
+    label: {},
   });
   t.same(wf.transitions[0], {
-    id: 1, name: 'submit', source_state_id: 1, destination_state_id: 2, transition_type_id: 1, timer: 0,
-    attribute_type_id: 1, condition_expression: [], field_require_check: true, alert_enable: false, alert_text: '',
+    id: 1,
+    name: 'submit',
+    source_state_id: 1,
+    destination_state_id: 2,
+    transition_type_id: 1,
+    timer: 0,
+    attribute_type_id: 1,
+    condition_expression: [],
+    field_require_check: true,
+    alert_enable: false,
+    alert_text: '',
   });
   t.same(wf.custom_fields[0], {
-    id: 1, field_key: 'reason', field_name: 'Reason', field_type_id: 55, order_id: 0, default_value: null,
-    description: '', placeholder: '', field_template: '', boolean_field_display: {}, field_choice: {}, label: {},
+    id: 1,
+    field_key: 'reason',
+    field_name: 'Reason',
+    field_type_id: 55,
+    order_id: 0,
+    default_value: null,
+    description: '',
+    placeholder: '',
+    field_template: '',
+    boolean_field_display: {},
+    field_choice: {},
+    label: {},
   });
 });
 
@@ -186,7 +254,10 @@ t.test('an invalid document reports every problem at once', async (t) => {
           ...wf.transitions,
           { id: 2, name: 'broken', source_state_id: 98, destination_state_id: 99 },
           {
-            id: 3, name: 'routed', source_state_id: 1, destination_state_id: 0,
+            id: 3,
+            name: 'routed',
+            source_state_id: 1,
+            destination_state_id: 0,
             condition_expression: [{ expression: '{kind} == 1', target_state_id: 97 }],
           },
           { id: 4, name: 'dead end', source_state_id: 1 },
@@ -322,7 +393,10 @@ t.test('YAML and JSON give the same document', async (t) => {
 t.test('syntax errors are one problem each, never a throw', async (t) => {
   const yamlBad = problemsOf(parseConfigDocument('workflows:\n  - id: 1\n   name: [x\n'));
   t.ok(yamlBad.length >= 1);
-  t.ok(yamlBad.every((p) => p.startsWith('document: YAML syntax error: ')), yamlBad.join('\n'));
+  t.ok(
+    yamlBad.every((p) => p.startsWith('document: YAML syntax error: ')),
+    yamlBad.join('\n'),
+  );
   t.match(yamlBad[0], /line \d+, column \d+/);
 
   t.same(problemsOf(parseConfigDocument('apps: []\napps: []\n')), [
@@ -360,26 +434,70 @@ t.test('conditions, field keys and built-in fields are checked before anything i
           { id: 3, name: 'end', type_id: 2, participant_type_id: 0 },
         ],
         transitions: [
-          { id: 1, name: 'submit', source_state_id: 1, destination_state_id: 2, condition_expression: [{ expression: '{amount} > (', target_state_id: 3 }] },
-          { id: 2, name: 'ok', source_state_id: 2, destination_state_id: 3, condition_expression: [{ expression: '{budget} > 1', target_state_id: 3 }] },
-          { id: 3, name: 'fine', source_state_id: 2, destination_state_id: 3, condition_expression: [{ expression: "{amount} > 1 and {sn} != ''''''", target_state_id: 3 }] },
+          {
+            id: 1,
+            name: 'submit',
+            source_state_id: 1,
+            destination_state_id: 2,
+            condition_expression: [{ expression: '{amount} > (', target_state_id: 3 }],
+          },
+          {
+            id: 2,
+            name: 'ok',
+            source_state_id: 2,
+            destination_state_id: 3,
+            condition_expression: [{ expression: '{budget} > 1', target_state_id: 3 }],
+          },
+          {
+            id: 3,
+            name: 'fine',
+            source_state_id: 2,
+            destination_state_id: 3,
+            condition_expression: [{ expression: "{amount} > 1 and {sn} != ''''''", target_state_id: 3 }],
+          },
         ],
       },
     ],
   });
   t.notOk(result.ok);
   const problems = result.ok ? [] : result.problems;
-  t.ok(problems.some((p) => p.startsWith('workflows[0].transitions[0].condition_expression[0].expression:')), 'a syntax error');
-  t.ok(problems.some((p) => /transitions\[1\].*refers to \{budget\}, which is neither a field of workflow 7 nor a ticket column/.test(p)), 'an unknown field');
-  t.notOk(problems.some((p) => /transitions\[2\]/.test(p)), 'fields and the ticket\'s columns are fine after the start');
-  t.ok(problems.some((p) => /custom_fields\[1\]\.field_key: "suggestion" is a request parameter/.test(p)), 'a reserved key');
-  t.ok(problems.some((p) => /state_field\.creator: .*no request can write/.test(p)), 'a built-in field marked writable');
+  t.ok(
+    problems.some((p) => p.startsWith('workflows[0].transitions[0].condition_expression[0].expression:')),
+    'a syntax error',
+  );
+  t.ok(
+    problems.some((p) => /transitions\[1\].*refers to \{budget\}, which is neither a field of workflow 7 nor a ticket column/.test(p)),
+    'an unknown field',
+  );
+  t.notOk(
+    problems.some((p) => /transitions\[2\]/.test(p)),
+    "fields and the ticket's columns are fine after the start",
+  );
+  t.ok(
+    problems.some((p) => /custom_fields\[1\]\.field_key: "suggestion" is a request parameter/.test(p)),
+    'a reserved key',
+  );
+  t.ok(
+    problems.some((p) => /state_field\.creator: .*no request can write/.test(p)),
+    'a built-in field marked writable',
+  );
 });
 
 t.test('every string of the document has a bound: at it is accepted, one past it is a problem naming the path', async (t) => {
   const x = (n: number) => 'x'.repeat(n);
   const emoji = (n: number) => '😀'.repeat(n);
-  const doc = (over: { app?: object; user?: object; dept?: object; role?: object; notice?: object; workflow?: object; field?: object; state?: object } = {}) => ({
+  const doc = (
+    over: {
+      app?: object;
+      user?: object;
+      dept?: object;
+      role?: object;
+      notice?: object;
+      workflow?: object;
+      field?: object;
+      state?: object;
+    } = {},
+  ) => ({
     apps: [{ name: 'a', token: 't', ticket_sn_prefix: 'p', ...over.app }],
     users: [{ username: 'u', ...over.user }],
     depts: [{ id: 1, name: 'd', ...over.dept }],
@@ -395,16 +513,36 @@ t.test('every string of the document has a bound: at it is accepted, one past it
     ],
   });
   const cases: [string, (n: number) => ReturnType<typeof doc>, number, RegExp][] = [
-    ['a directory username (a primary key)', (n) => doc({ user: { username: emoji(n) } }), 50, /users\[0\]\.username: must be a username of at most 50 characters/],
+    [
+      'a directory username (a primary key)',
+      (n) => doc({ user: { username: emoji(n) } }),
+      50,
+      /users\[0\]\.username: must be a username of at most 50 characters/,
+    ],
     ['an app name', (n) => doc({ app: { name: x(n) } }), 255, /apps\[0\]\.name: must be at most 255 characters/],
     ['an app token', (n) => doc({ app: { token: x(n) } }), 255, /apps\[0\]\.token: must be at most 255 characters/],
-    ['an sn prefix (part of the indexed sn)', (n) => doc({ app: { ticket_sn_prefix: x(n) } }), 50, /apps\[0\]\.ticket_sn_prefix: must be at most 50 characters/],
+    [
+      'an sn prefix (part of the indexed sn)',
+      (n) => doc({ app: { ticket_sn_prefix: x(n) } }),
+      50,
+      /apps\[0\]\.ticket_sn_prefix: must be at most 50 characters/,
+    ],
     ['a user alias', (n) => doc({ user: { alias: x(n) } }), 255, /users\[0\]\.alias/],
     ['an email', (n) => doc({ user: { email: x(n) } }), 255, /users\[0\]\.email/],
     ['a dept leader', (n) => doc({ dept: { leader: x(n) } }), 50, /depts\[0\]\.leader/],
-    ['a dept label', (n) => doc({ dept: { label: { k: x(n - 8) } } }), 10_000, /depts\[0\]\.label: must be at most 10000 characters as JSON/],
+    [
+      'a dept label',
+      (n) => doc({ dept: { label: { k: x(n - 8) } } }),
+      10_000,
+      /depts\[0\]\.label: must be at most 10000 characters as JSON/,
+    ],
     ['a role description', (n) => doc({ role: { description: x(n) } }), 10_000, /roles\[0\]\.description/],
-    ['a notice url', (n) => doc({ notice: { hook_url: `http://h.example/${x(n - 17)}` } }), 2000, /notices\[0\]\.hook_url: must be a URL of at most 2000 characters/],
+    [
+      'a notice url',
+      (n) => doc({ notice: { hook_url: `http://h.example/${x(n - 17)}` } }),
+      2000,
+      /notices\[0\]\.hook_url: must be a URL of at most 2000 characters/,
+    ],
     ['a workflow name', (n) => doc({ workflow: { name: x(n) } }), 255, /workflows\[0\]\.name/],
     ['a title template', (n) => doc({ workflow: { title_template: x(n) } }), 10_000, /workflows\[0\]\.title_template/],
     ['a field key', (n) => doc({ field: { field_key: x(n) } }), 50, /custom_fields\[0\]\.field_key: must be at most 50 characters/],
@@ -420,49 +558,65 @@ t.test('every string of the document has a bound: at it is accepted, one past it
     });
   }
   t.test('given a hook participant with a megabyte of extra_info, then a problem, not an event', async (t) => {
-    const hookState = { participant_type_id: 10, participant: { hook_url: 'http://h.example/x', hook_token: 'k', extra_info: { blob: x(1 << 20) } } };
+    const hookState = {
+      participant_type_id: 10,
+      participant: { hook_url: 'http://h.example/x', hook_token: 'k', extra_info: { blob: x(1 << 20) } },
+    };
     const d = doc();
     d.workflows[0].states.splice(1, 0, { id: 3, name: 'hook', type_id: 0, ...hookState } as never);
     t.match(problemsOf(validateConfigDocument(d)), [/states\[1\]\.participant\.extra_info: must be at most 10000 characters as JSON/]);
   });
   t.test('given 10,001 admins, then a problem naming the list bound', async (t) => {
-    t.match(problemsOf(validateConfigDocument(doc({ workflow: { admins: Array.from({ length: 10_001 }, (_, i) => `u${i}`) } }))), [/workflows\[0\]\.admins: must have at most 10000 items/]);
+    t.match(problemsOf(validateConfigDocument(doc({ workflow: { admins: Array.from({ length: 10_001 }, (_, i) => `u${i}`) } }))), [
+      /workflows\[0\]\.admins: must have at most 10000 items/,
+    ]);
   });
 });
 
-t.test('a workflow is checked part by part: a malformed state leaves its other parts to the rules, and only certain problems are claimed', async (t) => {
-  const wf = minimalWorkflow();
-  const problems = problemsOf(
-    validateConfigDocument({
-      workflows: [
-        {
-          ...wf,
-          custom_fields: [{ id: 1, field_key: 'kind', field_name: 'Kind', field_type_id: 35 }],
-          states: [...wf.states, { id: 3, name: 'review', participant_type_id: 1, participant: 'lilei', typo: true }],
-          transitions: [...wf.transitions, { id: 2, name: 'again', source_state_id: 1, destination_state_id: 0 }],
-        },
-        {
-          id: 2,
-          name: 'broken field',
-          display_form: ['kind'],
-          custom_fields: [{ id: 2, field_key: 'kind', field_name: 'Kind', field_type_id: 999 }],
-          states: [
-            { id: 21, name: 'start', type_id: 1, state_field: { kind: 2 } },
-            { id: 22, name: 'end', type_id: 2 },
-          ],
-          transitions: [{ id: 21, name: 'go', source_state_id: 21, destination_state_id: 99, condition_expression: [{ expression: '{kind} == 1', target_state_id: 22 }] }],
-        },
-        { id: 3, name: ['not a name'], states: [{ id: 31, type_id: 1 }] },
-      ],
-    }),
-  );
-  t.same(problems.sort(), [
-    'workflows[0].custom_fields[0].field_choice: field type 35 needs at least one choice',
-    'workflows[0].states[2].typo: unknown key (check the spelling)',
-    'workflows[0].transitions[1].destination_state_id: is 0 and there is no condition_expression, so the transition leads nowhere',
-    'workflows[1].custom_fields[0].field_type_id: must be one of 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 58, 60, 70, 80',
-    'workflows[1].transitions[0].destination_state_id: state 99 is not a state of workflow 2',
-    'workflows[2].name: must be text, not a list',
-    'workflows[2].states[0].name: is required',
-  ]);
-});
+t.test(
+  'a workflow is checked part by part: a malformed state leaves its other parts to the rules, and only certain problems are claimed',
+  async (t) => {
+    const wf = minimalWorkflow();
+    const problems = problemsOf(
+      validateConfigDocument({
+        workflows: [
+          {
+            ...wf,
+            custom_fields: [{ id: 1, field_key: 'kind', field_name: 'Kind', field_type_id: 35 }],
+            states: [...wf.states, { id: 3, name: 'review', participant_type_id: 1, participant: 'lilei', typo: true }],
+            transitions: [...wf.transitions, { id: 2, name: 'again', source_state_id: 1, destination_state_id: 0 }],
+          },
+          {
+            id: 2,
+            name: 'broken field',
+            display_form: ['kind'],
+            custom_fields: [{ id: 2, field_key: 'kind', field_name: 'Kind', field_type_id: 999 }],
+            states: [
+              { id: 21, name: 'start', type_id: 1, state_field: { kind: 2 } },
+              { id: 22, name: 'end', type_id: 2 },
+            ],
+            transitions: [
+              {
+                id: 21,
+                name: 'go',
+                source_state_id: 21,
+                destination_state_id: 99,
+                condition_expression: [{ expression: '{kind} == 1', target_state_id: 22 }],
+              },
+            ],
+          },
+          { id: 3, name: ['not a name'], states: [{ id: 31, type_id: 1 }] },
+        ],
+      }),
+    );
+    t.same(problems.sort(), [
+      'workflows[0].custom_fields[0].field_choice: field type 35 needs at least one choice',
+      'workflows[0].states[2].typo: unknown key (check the spelling)',
+      'workflows[0].transitions[1].destination_state_id: is 0 and there is no condition_expression, so the transition leads nowhere',
+      'workflows[1].custom_fields[0].field_type_id: must be one of 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 58, 60, 70, 80',
+      'workflows[1].transitions[0].destination_state_id: state 99 is not a state of workflow 2',
+      'workflows[2].name: must be text, not a list',
+      'workflows[2].states[0].name: is required',
+    ]);
+  },
+);

@@ -29,7 +29,6 @@ const user = (username: string, alias: string, dept_ids: number[]): User => ({
   is_active: true,
 });
 
-
 const vpn: WorkflowDefinition = workflow(2, 'vpn', {
   view_permission_check: true,
   display_form: ['sn', 'title'],
@@ -41,9 +40,7 @@ const vpn: WorkflowDefinition = workflow(2, 'vpn', {
     state(8, 'hook', 0, { participant_type_id: 10, participant: { hook_url: 'http://127.0.0.1:9000/hook', hook_token: 't', wait: true } }),
     state(9, 'done', 2),
   ],
-  transitions: [
-    transition(7, 'submit', 6, 7),
-  ],
+  transitions: [transition(7, 'submit', 6, 7)],
 });
 
 const document: ConfigDocument = {
@@ -74,7 +71,7 @@ t.test('given an empty catalog, when the document is applied, then one event per
   ]);
 });
 
-t.test('given the catalog folded from the document\'s own events, when the same document is applied again, then no events', async (t) => {
+t.test("given the catalog folded from the document's own events, when the same document is applied again, then no events", async (t) => {
   const first = applying(document, emptyCatalog());
   t.strictSame(applying(document, given(first)), []);
   t.strictSame(applying(document, given(stored(first))), [], 'also after the events went through the store as JSON');
@@ -114,13 +111,18 @@ t.test('given workflow 2 at version 1', async (t) => {
       id: 3,
       name: 'other',
       states: vpn.states.map((s) => ({ ...s, id: s.id + 100 })),
-      transitions: vpn.transitions.map((tr) => ({ ...tr, id: tr.id + 100, source_state_id: tr.source_state_id + 100, destination_state_id: tr.destination_state_id + 100 })),
+      transitions: vpn.transitions.map((tr) => ({
+        ...tr,
+        id: tr.id + 100,
+        source_state_id: tr.source_state_id + 100,
+        destination_state_id: tr.destination_state_id + 100,
+      })),
     };
     t.strictSame(applying({ ...document, workflows: [vpn, other] }, given(history)), [published(other, 1)]);
   });
 });
 
-t.test('given the document applied, when only zhangsan\'s alias changes, then UserDefined for zhangsan alone', async (t) => {
+t.test("given the document applied, when only zhangsan's alias changes, then UserDefined for zhangsan alone", async (t) => {
   const history = applying(document, emptyCatalog());
   const renamed = { ...document.users[1], alias: '张三丰' };
   t.strictSame(applying({ ...document, users: [document.users[0], renamed] }, given(history)), [
@@ -133,7 +135,7 @@ t.test('given the document applied, when a document names only some entities, th
   t.strictSame(applying({ apps: [], users: [document.users[0]], depts: [], roles: [], notices: [], workflows: [] }, given(history)), []);
 });
 
-t.test('given workflow 2 applied, when a document breaks the catalog\'s rules, then the decider refuses it whole', async (t) => {
+t.test("given workflow 2 applied, when a document breaks the catalog's rules, then the decider refuses it whole", async (t) => {
   const history = applying(document, emptyCatalog());
   const refusal = (d: ConfigDocument) => {
     try {
@@ -148,15 +150,25 @@ t.test('given workflow 2 applied, when a document breaks the catalog\'s rules, t
     const thief = { ...vpn, id: 3, name: 'thief', states: vpn.states.map((s) => ({ ...s, id: s.id + 100 })).concat(state(7, 'taken', 0)) };
     t.match(refusal({ ...document, workflows: [thief] }), {
       code: 'config_invalid',
-      details: { problems: ['workflows[0].states[4].id: state id 7 already belongs to workflow 2', 'workflows[0].transitions[0].id: transition id 7 already belongs to workflow 2'] },
+      details: {
+        problems: [
+          'workflows[0].states[4].id: state id 7 already belongs to workflow 2',
+          'workflows[0].transitions[0].id: transition id 7 already belongs to workflow 2',
+        ],
+      },
     });
   });
 
   t.test('when a workflow has two start states and a transition to nowhere, then both problems in one refusal', async (t) => {
-    const broken = { ...vpn, states: vpn.states.map((s) => (s.id === 7 ? { ...s, type_id: 1 } : s)), transitions: [transition(7, 'submit', 6, 99)] };
+    const broken = {
+      ...vpn,
+      states: vpn.states.map((s) => (s.id === 7 ? { ...s, type_id: 1 } : s)),
+      transitions: [transition(7, 'submit', 6, 99)],
+    };
     t.match(refusal({ ...document, workflows: [broken] }), {
       code: 'config_invalid',
-      message: 'The config document has 2 problem(s); nothing was applied: ' +
+      message:
+        'The config document has 2 problem(s); nothing was applied: ' +
         'workflows[0].states: workflow 2 has 2 start states (6, 7); exactly one is allowed; ' +
         'workflows[0].transitions[0].destination_state_id: state 99 is not a state of workflow 2',
     });

@@ -19,7 +19,9 @@ type Decide<C, S, E> = (command: C, state: S, catalog: Catalog) => E[];
 const spec = <C, E>(decide: Decide<C, TicketState, E>) => ({
   given: (catalogEvents: CatalogEvent[], ticketEvents: TicketEvent[] = []) => ({
     when: (command: C) =>
-      outcome(() => decide(command, ticketEvents.reduce(evolveTicket, initialTicketState()), catalogEvents.reduce(evolveCatalog, emptyCatalog()))),
+      outcome(() =>
+        decide(command, ticketEvents.reduce(evolveTicket, initialTicketState()), catalogEvents.reduce(evolveCatalog, emptyCatalog())),
+      ),
   }),
 });
 
@@ -179,7 +181,10 @@ t.test(
 
 t.test(
   'given an app granted every workflow, when it creates a ticket, then the ticket is created',
-  decide.given(catalog).when(create({ app: 'portal' })).then([created({ app: 'portal' })]),
+  decide
+    .given(catalog)
+    .when(create({ app: 'portal' }))
+    .then([created({ app: 'portal' })]),
 );
 
 t.test(
@@ -233,32 +238,50 @@ t.test(
 
 t.test(
   'given an app granted only workflow 2, when it creates a ticket of workflow 1, then app_not_allowed',
-  decide.given(catalog).when(create({ app: 'hr' })).thenThrows('app_not_allowed'),
+  decide
+    .given(catalog)
+    .when(create({ app: 'hr' }))
+    .thenThrows('app_not_allowed'),
 );
 
 t.test(
   'given no such app in the catalog, when it creates a ticket, then app_not_allowed',
-  decide.given(catalog).when(create({ app: 'stranger' })).thenThrows('app_not_allowed'),
+  decide
+    .given(catalog)
+    .when(create({ app: 'stranger' }))
+    .thenThrows('app_not_allowed'),
 );
 
 t.test(
   'given a transition that leaves the TL state, when used to create, then wrong_state',
-  decide.given(catalog).when(create({ transitionId: 4 })).thenThrows('wrong_state'),
+  decide
+    .given(catalog)
+    .when(create({ transitionId: 4 }))
+    .thenThrows('wrong_state'),
 );
 
 t.test(
   'given no transition 999 in the workflow, when used to create, then transition_not_found',
-  decide.given(catalog).when(create({ transitionId: 999 })).thenThrows('transition_not_found'),
+  decide
+    .given(catalog)
+    .when(create({ transitionId: 999 }))
+    .thenThrows('transition_not_found'),
 );
 
 t.test(
   'given a transition leading to a state that does not exist, when used to create, then state_not_found',
-  decide.given(catalog).when(create({ transitionId: 7 })).thenThrows('state_not_found'),
+  decide
+    .given(catalog)
+    .when(create({ transitionId: 7 }))
+    .thenThrows('state_not_found'),
 );
 
 t.test(
   'given a parent_ticket_id, when parent_ticket_state_id is missing, then invalid_request',
-  decide.given(catalog).when(create({ parentTicketId: 5 })).thenThrows('invalid_request'),
+  decide
+    .given(catalog)
+    .when(create({ parentTicketId: 5 }))
+    .thenThrows('invalid_request'),
 );
 
 t.test(
@@ -272,7 +295,10 @@ t.test(
 t.test('suggestion length (contract Q14: at most 10,000 characters)', async (t) => {
   t.test(
     'given a suggestion of 10,001 characters, when creating, then suggestion_too_long',
-    decide.given(catalog).when(create({ suggestion: 'x'.repeat(10_001) })).thenThrows('suggestion_too_long'),
+    decide
+      .given(catalog)
+      .when(create({ suggestion: 'x'.repeat(10_001) }))
+      .thenThrows('suggestion_too_long'),
   );
   t.test(
     'given a suggestion of exactly 10,000 characters, when creating, then it is stored whole',
@@ -309,39 +335,57 @@ t.test(
     .thenThrows('required_fields_missing', { fields: ['days', 'reason'] }),
 );
 
-t.test('given the start state lists reason before days, when both are missing, then they are named in the workflow\'s field order (days first)', async (t) => {
-  const reordered: WorkflowDefinition = {
-    ...leave,
-    states: leave.states.map((st) => (st.id === START ? { ...st, state_field: { reason: 2, budget: 3, days: 2, title: 3 } } : st)),
-  };
-  const v = { version: 1, definition: reordered };
-  let error: unknown;
-  try {
-    decideCreateTicket(create({ workflow: v, values: {} }), initialTicketState(), [...catalog, published(v)].reduce(evolveCatalog, emptyCatalog()));
-  } catch (e) {
-    error = e;
-  }
-  t.match(error, { code: 'required_fields_missing', details: { fields: ['days', 'reason'] }, message: 'Required fields are missing: days, reason.' });
-});
+t.test(
+  "given the start state lists reason before days, when both are missing, then they are named in the workflow's field order (days first)",
+  async (t) => {
+    const reordered: WorkflowDefinition = {
+      ...leave,
+      states: leave.states.map((st) => (st.id === START ? { ...st, state_field: { reason: 2, budget: 3, days: 2, title: 3 } } : st)),
+    };
+    const v = { version: 1, definition: reordered };
+    let error: unknown;
+    try {
+      decideCreateTicket(
+        create({ workflow: v, values: {} }),
+        initialTicketState(),
+        [...catalog, published(v)].reduce(evolveCatalog, emptyCatalog()),
+      );
+    } catch (e) {
+      error = e;
+    }
+    t.match(error, {
+      code: 'required_fields_missing',
+      details: { fields: ['days', 'reason'] },
+      message: 'Required fields are missing: days, reason.',
+    });
+  },
+);
 
-t.test('given typed fields in a reordered start state, when title, budget and days are bad, then the errors come in field order separated by "; "', async (t) => {
-  const reordered: WorkflowDefinition = {
-    ...leave,
-    states: leave.states.map((st) => (st.id === START ? { ...st, state_field: { budget: 3, days: 2, reason: 2, title: 3 } } : st)),
-  };
-  const v = { version: 1, definition: reordered };
-  let error: unknown;
-  try {
-    decideCreateTicket(create({ workflow: v, values: { title: 7, days: 'x', reason: 'r', budget: 'y' } }), initialTicketState(), [...catalog, published(v)].reduce(evolveCatalog, emptyCatalog()));
-  } catch (e) {
-    error = e;
-  }
-  t.match(error, {
-    code: 'invalid_field_value',
-    details: { fields: ['title', 'days', 'budget'] },
-    message: 'Field "title" must be a string, got 7; Field "days" must be an integer, got "x"; Field "budget" must be a number, got "y"',
-  });
-});
+t.test(
+  'given typed fields in a reordered start state, when title, budget and days are bad, then the errors come in field order separated by "; "',
+  async (t) => {
+    const reordered: WorkflowDefinition = {
+      ...leave,
+      states: leave.states.map((st) => (st.id === START ? { ...st, state_field: { budget: 3, days: 2, reason: 2, title: 3 } } : st)),
+    };
+    const v = { version: 1, definition: reordered };
+    let error: unknown;
+    try {
+      decideCreateTicket(
+        create({ workflow: v, values: { title: 7, days: 'x', reason: 'r', budget: 'y' } }),
+        initialTicketState(),
+        [...catalog, published(v)].reduce(evolveCatalog, emptyCatalog()),
+      );
+    } catch (e) {
+      error = e;
+    }
+    t.match(error, {
+      code: 'invalid_field_value',
+      details: { fields: ['title', 'days', 'budget'] },
+      message: 'Field "title" must be a string, got 7; Field "days" must be an integer, got "x"; Field "budget" must be a number, got "y"',
+    });
+  },
+);
 
 t.test(
   'given a transition with field_require_check false, when the request has no values at all (Q2), then the ticket is created without them',
@@ -414,15 +458,24 @@ t.test('given a transition routed by {days}', async (t) => {
     });
   t.test(
     'when days is 7 (both conditions hold), then the first true condition wins: HR',
-    decide.given(catalog).when(byDays(7)).then([routedTo(HR, 'jack', 1, 7)]),
+    decide
+      .given(catalog)
+      .when(byDays(7))
+      .then([routedTo(HR, 'jack', 1, 7)]),
   );
   t.test(
     'when days is 3 (only the second holds), then its target: the end state, act_state 4',
-    decide.given(catalog).when(byDays(3)).then([routedTo(END, '', 4, 3)]),
+    decide
+      .given(catalog)
+      .when(byDays(3))
+      .then([routedTo(END, '', 4, 3)]),
   );
   t.test(
     "when days is 1 (none holds), then the transition's own destination: TL",
-    decide.given(catalog).when(byDays(1)).then([routedTo(TL, 'lilei', 1, 1)]),
+    decide
+      .given(catalog)
+      .when(byDays(1))
+      .then([routedTo(TL, 'lilei', 1, 1)]),
   );
 });
 

@@ -42,7 +42,12 @@ export function outcome<E>(decided: () => E[]) {
   };
 }
 
-export const field = (id: number, field_key: string, field_type_id: number, field_choice: Record<string, string> = {}): CustomFieldDefinition => ({
+export const field = (
+  id: number,
+  field_key: string,
+  field_type_id: number,
+  field_choice: Record<string, string> = {},
+): CustomFieldDefinition => ({
   id,
   field_key,
   field_name: field_key,

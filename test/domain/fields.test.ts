@@ -22,7 +22,15 @@ const leaveTypes = { '1': '年假', '2': '调休', '3': '病假' };
 
 const workflow = (custom_fields: CustomFieldDefinition[]): WorkflowDefinition => baseWorkflow(1, 'leave', { custom_fields });
 
-const person = (username: string, is_active = true): User => ({ username, alias: username, email: '', phone: '', type_id: 0, dept_ids: [], is_active });
+const person = (username: string, is_active = true): User => ({
+  username,
+  alias: username,
+  email: '',
+  phone: '',
+  type_id: 0,
+  dept_ids: [],
+  is_active,
+});
 /** lilei and guiji are active, gone has left. */
 const directory: UserDirectory = { users: new Map([person('lilei'), person('guiji'), person('gone', false)].map((u) => [u.username, u])) };
 
@@ -136,7 +144,17 @@ t.test('given a date field (25)', async (t) => {
     ]);
   });
   t.test('when given an impossible date or another format, then it is rejected', async (t) => {
-    rejects(t, f, ['2023-02-29', '1900-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '0000-01-01', '2024-3-5', '2024-03-05 10:00:00', 20240305]);
+    rejects(t, f, [
+      '2023-02-29',
+      '1900-02-29',
+      '2024-04-31',
+      '2024-13-01',
+      '2024-00-10',
+      '0000-01-01',
+      '2024-3-5',
+      '2024-03-05 10:00:00',
+      20240305,
+    ]);
   });
 });
 
@@ -266,16 +284,25 @@ t.test('given a multi-username field (70)', async (t) => {
   t.test('when the joined list exceeds 1000 chars, then it is rejected', async (t) => {
     const names = Array.from({ length: 30 }, (_, i) => `user${i}`.padEnd(40, 'x'));
     rejects(t, f, [names]);
-    t.strictSame(normalizeFieldValue(f, names), { ok: false, error: 'Field "cc" must be at most 1000 characters joined with commas, got 1229' });
+    t.strictSame(normalizeFieldValue(f, names), {
+      ok: false,
+      error: 'Field "cc" must be at most 1000 characters joined with commas, got 1229',
+    });
   });
   t.test('when a name is longer than 50 characters, then the error names the bound', async (t) => {
-    t.strictSame(normalizeFieldValue(f, ['lilei', 'u'.repeat(51)]), { ok: false, error: 'Field "cc": each username must be at most 50 characters, got 51' });
+    t.strictSame(normalizeFieldValue(f, ['lilei', 'u'.repeat(51)]), {
+      ok: false,
+      error: 'Field "cc": each username must be at most 50 characters, got 51',
+    });
   });
   t.test('when given 100 names, then they are kept; 101 are refused before they are looked at', async (t) => {
     const hundred = Array.from({ length: 100 }, (_, i) => `u${i}`);
     accepts(t, f, [[hundred, hundred.join(',')]]);
     t.strictSame(normalizeFieldValue(f, [...hundred, 'u100']), { ok: false, error: 'Field "cc" must have at most 100 items, got 101' });
-    t.strictSame(normalizeFieldValue(f, ','.repeat(1_000_000)), { ok: false, error: 'Field "cc" must have at most 100 items, got 1000001' });
+    t.strictSame(normalizeFieldValue(f, ','.repeat(1_000_000)), {
+      ok: false,
+      error: 'Field "cc" must have at most 100 items, got 1000001',
+    });
   });
   t.test('when a name is 50 astral characters, then it counts as 50 (code points, not UTF-16 units)', async (t) => {
     accepts(t, f, [['😀'.repeat(50), '😀'.repeat(50)]]);
@@ -297,11 +324,20 @@ t.test('given an attachment field (80)', async (t) => {
   });
   t.test('when a path is 1000 characters, then it is kept; 1001 is refused, as is 1001 joined', async (t) => {
     accepts(t, f, [['/' + 'p'.repeat(999), '/' + 'p'.repeat(999)]]);
-    t.strictSame(normalizeFieldValue(f, '/' + 'p'.repeat(1000)), { ok: false, error: 'Field "files": each file path must be at most 1000 characters, got 1001' });
+    t.strictSame(normalizeFieldValue(f, '/' + 'p'.repeat(1000)), {
+      ok: false,
+      error: 'Field "files": each file path must be at most 1000 characters, got 1001',
+    });
     t.match(normalizeFieldValue(f, ['/' + 'p'.repeat(600), '/' + 'q'.repeat(600)]), { ok: false, error: /at most 1000 characters joined/ });
   });
   t.test('when given more than 100 paths, then it is refused', async (t) => {
-    t.strictSame(normalizeFieldValue(f, Array.from({ length: 101 }, (_, i) => `/${i}`)), { ok: false, error: 'Field "files" must have at most 100 items, got 101' });
+    t.strictSame(
+      normalizeFieldValue(
+        f,
+        Array.from({ length: 101 }, (_, i) => `/${i}`),
+      ),
+      { ok: false, error: 'Field "files" must have at most 100 items, got 101' },
+    );
   });
 });
 
@@ -333,16 +369,19 @@ t.test('given the built-in title', async (t) => {
   });
 });
 
-t.test('given a state config, when reading its field rules, then required is 2 and writable 2 or 3, in the workflow\'s field order', async (t) => {
-  // cc comes first by order_id although the state lists it last; the title leads.
-  const wf = workflow([
-    { ...field('leave_days', FieldType.int), order_id: 20 },
-    { ...field('leave_type', FieldType.radio, leaveTypes), order_id: 30 },
-    { ...field('cc', FieldType.multiUsername), order_id: 10 },
-  ]);
-  const rules = stateFieldRules(state({ sn: 1, leave_type: 2, leave_days: 3, title: 2, creator: 1, cc: 2 }), wf);
-  t.strictSame(rules, { required: ['title', 'cc', 'leave_type'], writable: ['title', 'cc', 'leave_days', 'leave_type'] });
-});
+t.test(
+  "given a state config, when reading its field rules, then required is 2 and writable 2 or 3, in the workflow's field order",
+  async (t) => {
+    // cc comes first by order_id although the state lists it last; the title leads.
+    const wf = workflow([
+      { ...field('leave_days', FieldType.int), order_id: 20 },
+      { ...field('leave_type', FieldType.radio, leaveTypes), order_id: 30 },
+      { ...field('cc', FieldType.multiUsername), order_id: 10 },
+    ]);
+    const rules = stateFieldRules(state({ sn: 1, leave_type: 2, leave_days: 3, title: 2, creator: 1, cc: 2 }), wf);
+    t.strictSame(rules, { required: ['title', 'cc', 'leave_type'], writable: ['title', 'cc', 'leave_days', 'leave_type'] });
+  },
+);
 
 t.test('given required fields', async (t) => {
   const required = ['title', 'leave_days', 'leave_type'];
@@ -428,7 +467,10 @@ t.test('given username fields, only active users of the directory may be named',
   const wf = workflow([field('proxy', FieldType.username), field('cc', FieldType.multiUsername)]);
   const writable = ['proxy', 'cc'];
   t.test('when every name is an active user, then the values are collected', async (t) => {
-    t.strictSame(collectFieldValues(wf, writable, directory, { proxy: 'lilei', cc: 'guiji,lilei' }), { ok: true, values: { proxy: 'lilei', cc: 'guiji,lilei' } });
+    t.strictSame(collectFieldValues(wf, writable, directory, { proxy: 'lilei', cc: 'guiji,lilei' }), {
+      ok: true,
+      values: { proxy: 'lilei', cc: 'guiji,lilei' },
+    });
     t.strictSame(collectFieldValues(wf, writable, directory, { proxy: null, cc: '' }), { ok: true, values: { proxy: null, cc: '' } });
   });
   t.test('when a name is unknown or inactive, then the field error names the user', async (t) => {

@@ -45,7 +45,11 @@ const given = (events: CatalogEvent[]): Catalog => events.reduce(evolveCatalog, 
 const catalog = given(directory);
 
 /** A normal state (type 0) with "direct" distribution unless a test says otherwise. */
-const state = (participant_type_id: number, participant: StateDefinition['participant'], rest: Partial<StateDefinition> = {}): StateDefinition => ({
+const state = (
+  participant_type_id: number,
+  participant: StateDefinition['participant'],
+  rest: Partial<StateDefinition> = {},
+): StateDefinition => ({
   id: 3,
   name: 'approval',
   type_id: StateType.normal,
@@ -74,7 +78,11 @@ const assignment = (participantTypeId: number, participant: string, multiAllPers
 
 type Assert = Pick<typeof t, 'throws'>;
 const throwsNoParticipant = (t: Assert, s: StateDefinition, ctx: Partial<ParticipantContext> = {}) =>
-  t.throws(() => entering(s, ctx), { name: 'DomainError', code: 'no_participant' }, `then no_participant for type ${s.participant_type_id} "${s.participant}"`);
+  t.throws(
+    () => entering(s, ctx),
+    { name: 'DomainError', code: 'no_participant' },
+    `then no_participant for type ${s.participant_type_id} "${s.participant}"`,
+  );
 
 // ---------------------------------------------------------------------------------------
 // State-type overrides
@@ -101,9 +109,12 @@ t.test('given type 1 (person) lilei, when a ticket enters, then lilei, type 1', 
   t.strictSame(entering(state(ParticipantType.person, 'lilei')), assignment(1, 'lilei'));
 });
 
-t.test('given type 2 (multi-person) with a repeated name, when a ticket enters, then deduplicated in configured order, type 2', async (t) => {
-  t.strictSame(entering(state(ParticipantType.multiPerson, 'zhangsan,lisi,zhangsan,wangwu')), assignment(2, 'zhangsan,lisi,wangwu'));
-});
+t.test(
+  'given type 2 (multi-person) with a repeated name, when a ticket enters, then deduplicated in configured order, type 2',
+  async (t) => {
+    t.strictSame(entering(state(ParticipantType.multiPerson, 'zhangsan,lisi,zhangsan,wangwu')), assignment(2, 'zhangsan,lisi,wangwu'));
+  },
+);
 
 t.test('given type 3 (dept) 技术部, when a ticket enters, then every member of it and of its sub-dept 平台组', async (t) => {
   const a = entering(state(ParticipantType.dept, '2'));
@@ -128,19 +139,22 @@ t.test('given type 4 with two roles sharing wangwu, when a ticket enters, then e
   t.strictSame(entering(state(ParticipantType.role, '1,2')), assignment(2, 'guiji,wangwu,jack'));
 });
 
-t.test('given type 5 (variable) creator, when zhangsan\'s ticket enters, then zhangsan, type 1', async (t) => {
+t.test("given type 5 (variable) creator, when zhangsan's ticket enters, then zhangsan, type 1", async (t) => {
   t.strictSame(entering(state(ParticipantType.variable, 'creator')), assignment(1, 'zhangsan'));
 });
 
-t.test('given type 5 creator_tl and a dept without approvers, when its member\'s ticket enters, then the dept leader', async (t) => {
+t.test("given type 5 creator_tl and a dept without approvers, when its member's ticket enters, then the dept leader", async (t) => {
   t.strictSame(entering(state(ParticipantType.variable, 'creator_tl')), assignment(1, 'lilei'));
 });
 
-t.test('given type 5 creator_tl and a dept with approvers, when its member\'s ticket enters, then the approvers, not the leader', async (t) => {
-  t.strictSame(entering(state(ParticipantType.variable, 'creator_tl'), { creator: 'guiji' }), assignment(2, 'wangwu,admin'));
-});
+t.test(
+  "given type 5 creator_tl and a dept with approvers, when its member's ticket enters, then the approvers, not the leader",
+  async (t) => {
+    t.strictSame(entering(state(ParticipantType.variable, 'creator_tl'), { creator: 'guiji' }), assignment(2, 'wangwu,admin'));
+  },
+);
 
-t.test('given type 5 creator_tl and a creator in two depts, when the ticket enters, then the union of both depts\' TLs', async (t) => {
+t.test("given type 5 creator_tl and a creator in two depts, when the ticket enters, then the union of both depts' TLs", async (t) => {
   t.strictSame(entering(state(ParticipantType.variable, 'creator_tl'), { creator: 'hanmeimei' }), assignment(2, 'lilei,wangwu,admin'));
 });
 
@@ -158,7 +172,7 @@ t.test('given type 7 (ticket field) proxy,backup, when a ticket enters, then the
   );
 });
 
-t.test('given type 8 (parent ticket field) manager, when a sub-ticket enters, then the name in the parent\'s field', async (t) => {
+t.test("given type 8 (parent ticket field) manager, when a sub-ticket enters, then the name in the parent's field", async (t) => {
   t.strictSame(
     entering(state(ParticipantType.parentTicketField, 'manager'), { fields: { manager: 'lilei' }, parentFields: { manager: 'guiji' } }),
     assignment(1, 'guiji'),
@@ -211,12 +225,15 @@ t.test('given multi-person with "active accept", when a ticket enters, then type
   );
 });
 
-t.test('given a multi-person config that names one person twice, when a ticket enters an "all" state, then that person, type 1', async (t) => {
-  t.strictSame(
-    entering(state(ParticipantType.multiPerson, 'zhangsan,zhangsan', { distribute_type_id: DistributeType.all })),
-    assignment(1, 'zhangsan'),
-  );
-});
+t.test(
+  'given a multi-person config that names one person twice, when a ticket enters an "all" state, then that person, type 1',
+  async (t) => {
+    t.strictSame(
+      entering(state(ParticipantType.multiPerson, 'zhangsan,zhangsan', { distribute_type_id: DistributeType.all })),
+      assignment(1, 'zhangsan'),
+    );
+  },
+);
 
 // ---------------------------------------------------------------------------------------
 // Nobody

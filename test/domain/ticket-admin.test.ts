@@ -63,12 +63,18 @@ const revisedToReview = () => [
 
 t.test('forced state: who may', async (t) => {
   t.test(
-    'given manager review, when the workflow admin forces the buyers pool, then the pool\'s assignees',
-    spec.given(catalog, atReview()).when(forceState('admin', POOL)).then([stateForced('admin', REVIEW, several(POOL, 'alice,bob'), 1)]),
+    "given manager review, when the workflow admin forces the buyers pool, then the pool's assignees",
+    spec
+      .given(catalog, atReview())
+      .when(forceState('admin', POOL))
+      .then([stateForced('admin', REVIEW, several(POOL, 'alice,bob'), 1)]),
   );
   t.test(
     'given manager review, when the super admin forces the pool, then it is forced',
-    spec.given(catalog, atReview()).when(forceState('root', POOL)).then([stateForced('root', REVIEW, several(POOL, 'alice,bob'), 1)]),
+    spec
+      .given(catalog, atReview())
+      .when(forceState('root', POOL))
+      .then([stateForced('root', REVIEW, several(POOL, 'alice,bob'), 1)]),
   );
   t.test(
     'given manager review, when a type_id 1 user who is no admin of this workflow forces a state, then not_permitted (Q15)',
@@ -96,41 +102,65 @@ t.test('forced state: who may', async (t) => {
   );
   t.test(
     'given manager review, when the admin forces with a suggestion of 10,001 characters, then suggestion_too_long',
-    spec.given(catalog, atReview()).when(forceState('admin', POOL, 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+    spec
+      .given(catalog, atReview())
+      .when(forceState('admin', POOL, 'x'.repeat(10_001)))
+      .thenThrows('suggestion_too_long'),
   );
 });
 
 t.test('forced state: act_state (Q19) and assignees of the target', async (t) => {
   t.test(
     'given manager review, when forced to the end state, then act_state 5 and the end assignee',
-    spec.given(catalog, atReview()).when(forceState('admin', END)).then([stateForced('admin', REVIEW, endAssignment, 5)]),
+    spec
+      .given(catalog, atReview())
+      .when(forceState('admin', END))
+      .then([stateForced('admin', REVIEW, endAssignment, 5)]),
   );
   t.test(
     'given manager review, when forced to the start state, then act_state 0 and the creator',
-    spec.given(catalog, atReview()).when(forceState('admin', START)).then([stateForced('admin', REVIEW, person(START, CREATOR), 0)]),
+    spec
+      .given(catalog, atReview())
+      .when(forceState('admin', START))
+      .then([stateForced('admin', REVIEW, person(START, CREATOR), 0)]),
   );
   t.test(
     'given a finished ticket (act_state 4), when forced to the pool, then it reopens with act_state 1',
-    spec.given(catalog, atEnd()).when(forceState('admin', POOL)).then([stateForced('admin', END, several(POOL, 'alice,bob'), 1)]),
+    spec
+      .given(catalog, atEnd())
+      .when(forceState('admin', POOL))
+      .then([stateForced('admin', END, several(POOL, 'alice,bob'), 1)]),
   );
   t.test(
     'given a closed ticket (act_state 5), when forced to the pool, then act_state 1',
-    spec.given(catalog, atClosed()).when(forceState('admin', POOL)).then([stateForced('admin', END, several(POOL, 'alice,bob'), 1)]),
+    spec
+      .given(catalog, atClosed())
+      .when(forceState('admin', POOL))
+      .then([stateForced('admin', END, several(POOL, 'alice,bob'), 1)]),
   );
   t.test(
     'given a draft (act_state 0), when forced to the pool, then act_state 1',
-    spec.given(catalog, atStart()).when(forceState('admin', POOL)).then([stateForced('admin', START, several(POOL, 'alice,bob'), 1)]),
+    spec
+      .given(catalog, atStart())
+      .when(forceState('admin', POOL))
+      .then([stateForced('admin', START, several(POOL, 'alice,bob'), 1)]),
   );
   t.test(
     'given a rejected ticket (act_state 2) at manager review, when forced to the pool, then act_state stays 2',
-    spec.given(catalog, revisedToReview()).when(forceState('admin', POOL)).then([stateForced('admin', REVIEW, several(POOL, 'alice,bob'), 2)]),
+    spec
+      .given(catalog, revisedToReview())
+      .when(forceState('admin', POOL))
+      .then([stateForced('admin', REVIEW, several(POOL, 'alice,bob'), 2)]),
   );
   t.test(
     'given a withdrawn ticket (act_state 3), when forced to the pool, then act_state stays 3',
-    spec.given(catalog, [...atReview(), retreated(REVIEW)]).when(forceState('admin', POOL)).then([stateForced('admin', START, several(POOL, 'alice,bob'), 3)]),
+    spec
+      .given(catalog, [...atReview(), retreated(REVIEW)])
+      .when(forceState('admin', POOL))
+      .then([stateForced('admin', START, several(POOL, 'alice,bob'), 3)]),
   );
   t.test(
-    'given manager review, when forced to the committee (all must handle), then the target\'s own round (Q10)',
+    "given manager review, when forced to the committee (all must handle), then the target's own round (Q10)",
     spec
       .given(catalog, atReview())
       .when(forceState('admin', BOARD))
@@ -139,17 +169,26 @@ t.test('forced state: act_state (Q19) and assignees of the target', async (t) =>
   t.test(
     'given the committee with carol voted, when forced to the committee again, then a fresh round',
     spec
-      .given(catalog, [...atBoard(), handled('carol', T.boardAgree, BOARD, round(BOARD, { carol: T.boardAgree, dave: u, erin: u }), 1, { moved: false })])
+      .given(catalog, [
+        ...atBoard(),
+        handled('carol', T.boardAgree, BOARD, round(BOARD, { carol: T.boardAgree, dave: u, erin: u }), 1, { moved: false }),
+      ])
       .when(forceState('admin', BOARD))
       .then([stateForced('admin', BOARD, round(BOARD, { carol: u, dave: u, erin: u }), 1)]),
   );
   t.test(
     'given manager review, when forced to the hook state, then the ticket waits for the hook',
-    spec.given(catalog, atReview()).when(forceState('admin', HOOK)).then([stateForced('admin', REVIEW, hookWait(), 1)]),
+    spec
+      .given(catalog, atReview())
+      .when(forceState('admin', HOOK))
+      .then([stateForced('admin', REVIEW, hookWait(), 1)]),
   );
   t.test(
     'given a finished ticket, when forced to the end state again, then act_state 5 (closed)',
-    spec.given(catalog, atEnd()).when(forceState('admin', END)).then([stateForced('admin', END, endAssignment, 5)]),
+    spec
+      .given(catalog, atEnd())
+      .when(forceState('admin', END))
+      .then([stateForced('admin', END, endAssignment, 5)]),
   );
   t.test('given wang was consulted and the admin forced the pool, then the folded ticket is out of add node', async (t) => {
     const ticket = ticketAfter([...consultingWang(), stateForced('admin', REVIEW, several(POOL, 'alice,bob'), 1)]);
@@ -207,19 +246,31 @@ t.test('change fields', async (t) => {
   );
   t.test(
     'given manager review, when the admin sends an unknown key, then invalid_request naming it',
-    spec.given(catalog, atReview()).when(changeFields('admin', { amount: 1, state_id: END })).thenThrows('invalid_request', { fields: ['state_id'] }),
+    spec
+      .given(catalog, atReview())
+      .when(changeFields('admin', { amount: 1, state_id: END }))
+      .thenThrows('invalid_request', { fields: ['state_id'] }),
   );
   t.test(
     'given manager review, when the creator (not an assignee, not an admin) changes a field, then not_permitted',
-    spec.given(catalog, atReview()).when(changeFields(CREATOR, { note: 'x' })).thenThrows('not_permitted'),
+    spec
+      .given(catalog, atReview())
+      .when(changeFields(CREATOR, { note: 'x' }))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given manager review, when a type_id 1 user who is no admin of this workflow changes a field, then not_permitted',
-    spec.given(catalog, atReview()).when(changeFields('boss', { amount: 1 })).thenThrows('not_permitted'),
+    spec
+      .given(catalog, atReview())
+      .when(changeFields('boss', { amount: 1 }))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given manager review, when the admin of another workflow changes a field, then not_permitted',
-    spec.given(catalog, atReview()).when(changeFields('otheradmin', { amount: 1 })).thenThrows('not_permitted'),
+    spec
+      .given(catalog, atReview())
+      .when(changeFields('otheradmin', { amount: 1 }))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given manager review, when the admin sends an empty body, then invalid_request',
@@ -227,31 +278,56 @@ t.test('change fields', async (t) => {
   );
   t.test(
     'given amount 5000, when the admin sends amount "5000" and the stored reason, then no event (nothing changes)',
-    spec.given(catalog, atReview()).when(changeFields('admin', { amount: '5000', reason: 'old one broke' })).then([]),
+    spec
+      .given(catalog, atReview())
+      .when(changeFields('admin', { amount: '5000', reason: 'old one broke' }))
+      .then([]),
   );
   t.test(
     'given manager review, when the admin sends amount "lots", then invalid_field_value naming amount',
-    spec.given(catalog, atReview()).when(changeFields('admin', { amount: 'lots', note: 'x' })).thenThrows('invalid_field_value', { fields: ['amount'] }),
+    spec
+      .given(catalog, atReview())
+      .when(changeFields('admin', { amount: 'lots', note: 'x' }))
+      .thenThrows('invalid_field_value', { fields: ['amount'] }),
   );
   t.test(
     'given amount 5000, when the admin sends null, then the change clears it',
-    spec.given(catalog, atReview()).when(changeFields('admin', { amount: null })).then([fieldsChanged('admin', REVIEW, { amount: { before: 5000, after: null } })]),
+    spec
+      .given(catalog, atReview())
+      .when(changeFields('admin', { amount: null }))
+      .then([fieldsChanged('admin', REVIEW, { amount: { before: 5000, after: null } })]),
   );
   t.test(
     'given the pool nobody accepted, when alice (a current assignee) writes the note, then it is recorded',
-    spec.given(catalog, atPool()).when(changeFields('alice', { note: 'n' })).then([fieldsChanged('alice', POOL, { note: { before: null, after: 'n' } })]),
+    spec
+      .given(catalog, atPool())
+      .when(changeFields('alice', { note: 'n' }))
+      .then([fieldsChanged('alice', POOL, { note: { before: null, after: 'n' } })]),
   );
-  t.test(
-    'given a finished ticket, when its former assignee changes a field, then not_permitted; the admin still may',
-    async (t) => {
-      t.test('lilei', spec.given(catalog, atEnd()).when(changeFields('lilei', { note: 'x' })).thenThrows('not_permitted'));
-      t.test('admin', spec.given(catalog, atEnd()).when(changeFields('admin', { note: 'x' })).then([fieldsChanged('admin', END, { note: { before: null, after: 'x' } })]));
-    },
-  );
+  t.test('given a finished ticket, when its former assignee changes a field, then not_permitted; the admin still may', async (t) => {
+    t.test(
+      'lilei',
+      spec
+        .given(catalog, atEnd())
+        .when(changeFields('lilei', { note: 'x' }))
+        .thenThrows('not_permitted'),
+    );
+    t.test(
+      'admin',
+      spec
+        .given(catalog, atEnd())
+        .when(changeFields('admin', { note: 'x' }))
+        .then([fieldsChanged('admin', END, { note: { before: null, after: 'x' } })]),
+    );
+  });
   t.test('given the admin changed title and cleared amount, then the folded ticket has them', async (t) => {
     const ticket = ticketAfter([
       ...atReview(),
-      fieldsChanged('admin', REVIEW, { title: { before: 'laptop', after: 'two laptops' }, amount: { before: 5000, after: null }, note: { before: null, after: 'n' } }),
+      fieldsChanged('admin', REVIEW, {
+        title: { before: 'laptop', after: 'two laptops' },
+        amount: { before: 5000, after: null },
+        note: { before: null, after: 'n' },
+      }),
     ]);
     t.equal(ticket.title, 'two laptops');
     t.strictSame(ticket.fields, { reason: 'old one broke', note: 'n' });
@@ -263,10 +339,34 @@ t.test('change fields', async (t) => {
 // Comments (view permission, §3.3, Q15)
 
 t.test('comment', async (t) => {
-  t.test('given manager review, when the assignee comments, then a comment in the current state', spec.given(catalog, atReview()).when(comment('lilei')).then([commented('lilei', REVIEW)]));
-  t.test('given manager review, when the creator comments, then it is accepted', spec.given(catalog, atReview()).when(comment(CREATOR)).then([commented(CREATOR, REVIEW)]));
-  t.test('given manager review, when the super admin comments, then it is accepted', spec.given(catalog, atReview()).when(comment('root')).then([commented('root', REVIEW)]));
-  t.test('given manager review, when the workflow admin comments, then it is accepted', spec.given(catalog, atReview()).when(comment('admin')).then([commented('admin', REVIEW)]));
+  t.test(
+    'given manager review, when the assignee comments, then a comment in the current state',
+    spec
+      .given(catalog, atReview())
+      .when(comment('lilei'))
+      .then([commented('lilei', REVIEW)]),
+  );
+  t.test(
+    'given manager review, when the creator comments, then it is accepted',
+    spec
+      .given(catalog, atReview())
+      .when(comment(CREATOR))
+      .then([commented(CREATOR, REVIEW)]),
+  );
+  t.test(
+    'given manager review, when the super admin comments, then it is accepted',
+    spec
+      .given(catalog, atReview())
+      .when(comment('root'))
+      .then([commented('root', REVIEW)]),
+  );
+  t.test(
+    'given manager review, when the workflow admin comments, then it is accepted',
+    spec
+      .given(catalog, atReview())
+      .when(comment('admin'))
+      .then([commented('admin', REVIEW)]),
+  );
   t.test(
     'given a workflow with the view check, when a stranger comments, then not_permitted',
     spec.given(catalog, atReview()).when(comment('stranger')).thenThrows('not_permitted'),
@@ -288,21 +388,39 @@ t.test('comment', async (t) => {
   );
   t.test(
     'given wang is consulted, when wang comments, then it is accepted',
-    spec.given(catalog, consultingWang()).when(comment('wang')).then([commented('wang', REVIEW)]),
+    spec
+      .given(catalog, consultingWang())
+      .when(comment('wang'))
+      .then([commented('wang', REVIEW)]),
   );
   t.test(
     'given a finished ticket, when the creator comments, then the comment is in the end state',
-    spec.given(catalog, atEnd()).when(comment(CREATOR)).then([commented(CREATOR, END)]),
+    spec
+      .given(catalog, atEnd())
+      .when(comment(CREATOR))
+      .then([commented(CREATOR, END)]),
   );
   t.test(
     'given a ticket of a workflow version without the view check, when a stranger comments, then it is accepted',
-    spec.given(catalog, [opened(T.submit, { workflow: purchaseV2 })]).when(comment('stranger')).then([commented('stranger', REVIEW)]),
+    spec
+      .given(catalog, [opened(T.submit, { workflow: purchaseV2 })])
+      .when(comment('stranger'))
+      .then([commented('stranger', REVIEW)]),
   );
-  t.test('given manager review, when the comment is empty, then invalid_request', spec.given(catalog, atReview()).when(comment('lilei', '')).thenThrows('invalid_request'));
-  t.test('given manager review, when the comment is blank, then invalid_request', spec.given(catalog, atReview()).when(comment('lilei', ' \n\t ')).thenThrows('invalid_request'));
+  t.test(
+    'given manager review, when the comment is empty, then invalid_request',
+    spec.given(catalog, atReview()).when(comment('lilei', '')).thenThrows('invalid_request'),
+  );
+  t.test(
+    'given manager review, when the comment is blank, then invalid_request',
+    spec.given(catalog, atReview()).when(comment('lilei', ' \n\t ')).thenThrows('invalid_request'),
+  );
   t.test(
     'given manager review, when the comment has 10,001 characters, then suggestion_too_long',
-    spec.given(catalog, atReview()).when(comment('lilei', 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+    spec
+      .given(catalog, atReview())
+      .when(comment('lilei', 'x'.repeat(10_001)))
+      .thenThrows('suggestion_too_long'),
   );
 });
 
@@ -312,31 +430,70 @@ t.test('comment', async (t) => {
 t.test('close', async (t) => {
   t.test(
     'given a draft at the start state, when the creator closes it, then it goes to the end state with participant type 0 ""',
-    spec.given(catalog, atStart()).when(close(CREATOR)).then([closed(CREATOR, START)]),
+    spec
+      .given(catalog, atStart())
+      .when(close(CREATOR))
+      .then([closed(CREATOR, START)]),
   );
   t.test(
     'given a ticket withdrawn to the start state, when the creator closes it, then it is closed',
-    spec.given(catalog, [...atReview(), retreated(REVIEW)]).when(close(CREATOR)).then([closed(CREATOR, START)]),
+    spec
+      .given(catalog, [...atReview(), retreated(REVIEW)])
+      .when(close(CREATOR))
+      .then([closed(CREATOR, START)]),
   );
   t.test(
     'given manager review, when the creator closes it (not at the start state), then not_permitted',
     spec.given(catalog, atReview()).when(close(CREATOR)).thenThrows('not_permitted'),
   );
-  t.test('given manager review, when the workflow admin closes it, then it is closed', spec.given(catalog, atReview()).when(close('admin')).then([closed('admin', REVIEW)]));
-  t.test('given manager review, when the super admin closes it, then it is closed', spec.given(catalog, atReview()).when(close('root')).then([closed('root', REVIEW)]));
-  t.test('given a draft, when the workflow admin closes it, then it is closed', spec.given(catalog, atStart()).when(close('admin')).then([closed('admin', START)]));
+  t.test(
+    'given manager review, when the workflow admin closes it, then it is closed',
+    spec
+      .given(catalog, atReview())
+      .when(close('admin'))
+      .then([closed('admin', REVIEW)]),
+  );
+  t.test(
+    'given manager review, when the super admin closes it, then it is closed',
+    spec
+      .given(catalog, atReview())
+      .when(close('root'))
+      .then([closed('root', REVIEW)]),
+  );
+  t.test(
+    'given a draft, when the workflow admin closes it, then it is closed',
+    spec
+      .given(catalog, atStart())
+      .when(close('admin'))
+      .then([closed('admin', START)]),
+  );
   t.test(
     'given the committee mid-round, when the admin closes it, then it is closed',
-    spec.given(catalog, atBoard()).when(close('admin')).then([closed('admin', BOARD)]),
+    spec
+      .given(catalog, atBoard())
+      .when(close('admin'))
+      .then([closed('admin', BOARD)]),
   );
   for (const who of ['lilei', 'boss', 'otheradmin', 'stranger']) {
-    t.test(`given manager review, when ${who} closes it, then not_permitted`, spec.given(catalog, atReview()).when(close(who)).thenThrows('not_permitted'));
+    t.test(
+      `given manager review, when ${who} closes it, then not_permitted`,
+      spec.given(catalog, atReview()).when(close(who)).thenThrows('not_permitted'),
+    );
   }
-  t.test('given a finished ticket (act_state 4), when the admin closes it, then wrong_state', spec.given(catalog, atEnd()).when(close('admin')).thenThrows('wrong_state'));
-  t.test('given a closed ticket, when the admin closes it again, then wrong_state', spec.given(catalog, atClosed()).when(close('admin')).thenThrows('wrong_state'));
+  t.test(
+    'given a finished ticket (act_state 4), when the admin closes it, then wrong_state',
+    spec.given(catalog, atEnd()).when(close('admin')).thenThrows('wrong_state'),
+  );
+  t.test(
+    'given a closed ticket, when the admin closes it again, then wrong_state',
+    spec.given(catalog, atClosed()).when(close('admin')).thenThrows('wrong_state'),
+  );
   t.test(
     'given a ticket forced to the end state (act_state 5), when the admin closes it, then wrong_state',
-    spec.given(catalog, [...atReview(), stateForced('admin', REVIEW, endAssignment, 5)]).when(close('admin')).thenThrows('wrong_state'),
+    spec
+      .given(catalog, [...atReview(), stateForced('admin', REVIEW, endAssignment, 5)])
+      .when(close('admin'))
+      .thenThrows('wrong_state'),
   );
   t.test(
     'given a ticket that reached the end state by a reject transition (act_state 2), when the admin closes it, then wrong_state (it has ended)',
@@ -344,14 +501,20 @@ t.test('close', async (t) => {
   );
   t.test(
     'given a draft, when closing with a suggestion of 10,001 characters, then suggestion_too_long',
-    spec.given(catalog, atStart()).when(close(CREATOR, 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+    spec
+      .given(catalog, atStart())
+      .when(close(CREATOR, 'x'.repeat(10_001)))
+      .thenThrows('suggestion_too_long'),
   );
-  t.test('given the admin closed a consulted ticket, then the folded ticket is at the end, act_state 5, type 0 "", out of add node', async (t) => {
-    const ticket = ticketAfter([...consultingWang(), closed('admin', REVIEW)]);
-    t.strictSame(ticket.assignment, { stateId: END, participantTypeId: 0, participant: '', multiAllPerson: {} });
-    t.equal(ticket.actStateId, 5);
-    t.equal(ticket.inAddNode, false);
-  });
+  t.test(
+    'given the admin closed a consulted ticket, then the folded ticket is at the end, act_state 5, type 0 "", out of add node',
+    async (t) => {
+      const ticket = ticketAfter([...consultingWang(), closed('admin', REVIEW)]);
+      t.strictSame(ticket.assignment, { stateId: END, participantTypeId: 0, participant: '', multiAllPerson: {} });
+      t.equal(ticket.actStateId, 5);
+      t.equal(ticket.inAddNode, false);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------
@@ -360,10 +523,19 @@ t.test('close', async (t) => {
 t.test('retreat', async (t) => {
   t.test(
     'given manager review (enable_retreat), when the creator withdraws, then back to the start state with the creator',
-    spec.given(catalog, atReview()).when(retreat(CREATOR)).then([retreated(REVIEW)]),
+    spec
+      .given(catalog, atReview())
+      .when(retreat(CREATOR))
+      .then([retreated(REVIEW)]),
   );
-  t.test('given manager review, when the assignee withdraws, then not_permitted', spec.given(catalog, atReview()).when(retreat('lilei')).thenThrows('not_permitted'));
-  t.test('given manager review, when the workflow admin withdraws, then not_permitted', spec.given(catalog, atReview()).when(retreat('admin')).thenThrows('not_permitted'));
+  t.test(
+    'given manager review, when the assignee withdraws, then not_permitted',
+    spec.given(catalog, atReview()).when(retreat('lilei')).thenThrows('not_permitted'),
+  );
+  t.test(
+    'given manager review, when the workflow admin withdraws, then not_permitted',
+    spec.given(catalog, atReview()).when(retreat('admin')).thenThrows('not_permitted'),
+  );
   t.test(
     'given the pool (no enable_retreat), when the creator withdraws, then wrong_state',
     spec.given(catalog, atPool()).when(retreat(CREATOR)).thenThrows('wrong_state'),
@@ -372,24 +544,36 @@ t.test('retreat', async (t) => {
     'given a ticket sent back to the start state, when the creator withdraws, then wrong_state',
     spec.given(catalog, sentBack()).when(retreat(CREATOR)).thenThrows('wrong_state'),
   );
-  t.test('given a finished ticket, when the creator withdraws, then wrong_state', spec.given(catalog, atEnd()).when(retreat(CREATOR)).thenThrows('wrong_state'));
+  t.test(
+    'given a finished ticket, when the creator withdraws, then wrong_state',
+    spec.given(catalog, atEnd()).when(retreat(CREATOR)).thenThrows('wrong_state'),
+  );
   t.test(
     'given the pool, when a stranger withdraws, then not_permitted (who before where)',
     spec.given(catalog, atPool()).when(retreat('stranger')).thenThrows('not_permitted'),
   );
   t.test(
     'given wang is consulted at manager review, when the creator withdraws, then it is withdrawn',
-    spec.given(catalog, consultingWang()).when(retreat(CREATOR)).then([retreated(REVIEW)]),
+    spec
+      .given(catalog, consultingWang())
+      .when(retreat(CREATOR))
+      .then([retreated(REVIEW)]),
   );
   t.test(
     'given manager review, when withdrawing with a suggestion of 10,001 characters, then suggestion_too_long',
-    spec.given(catalog, atReview()).when(retreat(CREATOR, 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+    spec
+      .given(catalog, atReview())
+      .when(retreat(CREATOR, 'x'.repeat(10_001)))
+      .thenThrows('suggestion_too_long'),
   );
-  t.test('given the creator withdrew a consulted ticket, then the folded ticket is at the start, act_state 3, out of add node', async (t) => {
-    const ticket = ticketAfter([...consultingWang(), retreated(REVIEW)]);
-    t.strictSame(ticket.assignment, person(START, CREATOR));
-    t.equal(ticket.actStateId, 3);
-    t.equal(ticket.inAddNode, false);
-    t.equal(ticket.assignmentBeforeAddNode, undefined);
-  });
+  t.test(
+    'given the creator withdrew a consulted ticket, then the folded ticket is at the start, act_state 3, out of add node',
+    async (t) => {
+      const ticket = ticketAfter([...consultingWang(), retreated(REVIEW)]);
+      t.strictSame(ticket.assignment, person(START, CREATOR));
+      t.equal(ticket.actStateId, 3);
+      t.equal(ticket.inAddNode, false);
+      t.equal(ticket.assignmentBeforeAddNode, undefined);
+    },
+  );
 });

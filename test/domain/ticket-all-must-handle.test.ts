@@ -5,7 +5,22 @@
 import t from 'tap';
 import { ENGINE } from '../../src/domain/ticket/commands.ts';
 import type { TicketEvent } from '../../src/domain/ticket/ticket-actions.ts';
-import { BOARD, END, FINAL, REVIEW, T, atBoard, catalog, endAssignment, handle, handled, person, round, spec, ticketAfter } from './ticket-fixture.ts';
+import {
+  BOARD,
+  END,
+  FINAL,
+  REVIEW,
+  T,
+  atBoard,
+  catalog,
+  endAssignment,
+  handle,
+  handled,
+  person,
+  round,
+  spec,
+  ticketAfter,
+} from './ticket-fixture.ts';
 
 const u = undefined;
 
@@ -56,18 +71,26 @@ t.test('the first choices are recorded and the ticket stays', async (t) => {
     spec
       .given(catalog, votes(['carol', T.boardAgree]))
       .when(handle('erin', T.boardAgree))
-      .then([handled('erin', T.boardAgree, BOARD, round(BOARD, { carol: T.boardAgree, dave: u, erin: T.boardAgree }), 1, { moved: false })]),
+      .then([
+        handled('erin', T.boardAgree, BOARD, round(BOARD, { carol: T.boardAgree, dave: u, erin: T.boardAgree }), 1, { moved: false }),
+      ]),
   );
 });
 
 t.test('a member who chose cannot choose again in the round', async (t) => {
   t.test(
     'given carol agreed, when carol agrees again, then not_permitted (she is no longer a participant)',
-    spec.given(catalog, votes(['carol', T.boardAgree])).when(handle('carol', T.boardAgree)).thenThrows('not_permitted'),
+    spec
+      .given(catalog, votes(['carol', T.boardAgree]))
+      .when(handle('carol', T.boardAgree))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given carol agreed, when carol changes her mind and vetoes, then not_permitted',
-    spec.given(catalog, votes(['carol', T.boardAgree])).when(handle('carol', T.boardVeto)).thenThrows('not_permitted'),
+    spec
+      .given(catalog, votes(['carol', T.boardAgree]))
+      .when(handle('carol', T.boardVeto))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given the committee, when someone outside it votes, then not_permitted',
@@ -124,7 +147,10 @@ t.test('choices differ: a new round with everyone, nothing recorded (Q9)', async
   t.test(
     'given a new round after differing choices, when carol (who voted before) votes again, then her new choice counts and dave and erin remain',
     spec
-      .given(catalog, [...votes(['carol', T.boardAgree], ['dave', T.boardVeto]), handled('erin', T.boardAgree, BOARD, freshBoard, 1, { moved: false })])
+      .given(catalog, [
+        ...votes(['carol', T.boardAgree], ['dave', T.boardVeto]),
+        handled('erin', T.boardAgree, BOARD, freshBoard, 1, { moved: false }),
+      ])
       .when(handle('carol', T.boardVeto))
       .then([handled('carol', T.boardVeto, BOARD, round(BOARD, { carol: T.boardVeto, dave: u, erin: u }), 2, { moved: false })]),
   );
@@ -156,7 +182,10 @@ t.test('given carol voted, then the folded ticket has her choice and the pending
 });
 
 t.test('given the committee vetoed into the end state, then the folded ticket is at the end with act_state 2', async (t) => {
-  const ticket = ticketAfter([...votes(['carol', T.boardVeto], ['dave', T.boardVeto]), handled('erin', T.boardVeto, BOARD, endAssignment, 2)]);
+  const ticket = ticketAfter([
+    ...votes(['carol', T.boardVeto], ['dave', T.boardVeto]),
+    handled('erin', T.boardVeto, BOARD, endAssignment, 2),
+  ]);
   t.strictSame(ticket.assignment, endAssignment);
   t.equal(ticket.assignment.stateId, END);
   t.equal(ticket.actStateId, 2);

@@ -45,20 +45,35 @@ const carolAgreed = () => [
 t.test('accept', async (t) => {
   t.test(
     'given the buyers pool (alice and bob, distribute 1), when alice accepts, then she alone is the assignee',
-    spec.given(catalog, atPool()).when(accept('alice')).then([accepted('alice', POOL)]),
+    spec
+      .given(catalog, atPool())
+      .when(accept('alice'))
+      .then([accepted('alice', POOL)]),
   );
-  t.test('given the buyers pool, when bob accepts, then he alone is the assignee', spec.given(catalog, atPool()).when(accept('bob')).then([accepted('bob', POOL)]));
+  t.test(
+    'given the buyers pool, when bob accepts, then he alone is the assignee',
+    spec
+      .given(catalog, atPool())
+      .when(accept('bob'))
+      .then([accepted('bob', POOL)]),
+  );
   t.test(
     'given the buyers pool, when someone outside it accepts, then not_permitted',
     spec.given(catalog, atPool()).when(accept(CREATOR)).thenThrows('not_permitted'),
   );
   t.test(
     'given alice accepted, when bob accepts, then not_permitted (he is no longer an assignee)',
-    spec.given(catalog, [...atPool(), accepted('alice', POOL)]).when(accept('bob')).thenThrows('not_permitted'),
+    spec
+      .given(catalog, [...atPool(), accepted('alice', POOL)])
+      .when(accept('bob'))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given alice accepted, when alice accepts again, then wrong_state (nothing left to accept)',
-    spec.given(catalog, [...atPool(), accepted('alice', POOL)]).when(accept('alice')).thenThrows('wrong_state'),
+    spec
+      .given(catalog, [...atPool(), accepted('alice', POOL)])
+      .when(accept('alice'))
+      .thenThrows('wrong_state'),
   );
   t.test(
     'given manager review with a single assignee, when lilei accepts, then wrong_state',
@@ -90,11 +105,17 @@ t.test('accept', async (t) => {
 t.test('deliver by an assignee', async (t) => {
   t.test(
     'given manager review (lilei), when lilei delivers to wang, then wang alone is the assignee',
-    spec.given(catalog, atReview()).when(deliver('lilei', 'wang')).then([delivered('lilei', REVIEW, 'wang', person(REVIEW, 'wang'))]),
+    spec
+      .given(catalog, atReview())
+      .when(deliver('lilei', 'wang'))
+      .then([delivered('lilei', REVIEW, 'wang', person(REVIEW, 'wang'))]),
   );
   t.test(
     'given the buyers pool, when alice delivers before accepting, then the target alone is the assignee',
-    spec.given(catalog, atPool()).when(deliver('alice', 'zoe')).then([delivered('alice', POOL, 'zoe', person(POOL, 'zoe'))]),
+    spec
+      .given(catalog, atPool())
+      .when(deliver('alice', 'zoe'))
+      .then([delivered('alice', POOL, 'zoe', person(POOL, 'zoe'))]),
   );
   t.test(
     'given the pool delivered to zoe, when zoe handles, then it moves (a single assignee needs no accept)',
@@ -113,11 +134,17 @@ t.test('deliver by an assignee', async (t) => {
   );
   t.test(
     'given a finished ticket, when anyone delivers, then wrong_state',
-    spec.given(catalog, atEnd()).when(deliver('admin', 'wang', true)).thenThrows('wrong_state'),
+    spec
+      .given(catalog, atEnd())
+      .when(deliver('admin', 'wang', true))
+      .thenThrows('wrong_state'),
   );
   t.test(
     'given manager review, when lilei delivers with a suggestion of 10,001 characters, then suggestion_too_long',
-    spec.given(catalog, atReview()).when(deliver('lilei', 'wang', false, 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+    spec
+      .given(catalog, atReview())
+      .when(deliver('lilei', 'wang', false, 'x'.repeat(10_001)))
+      .thenThrows('suggestion_too_long'),
   );
   t.test(
     'given wang is consulted (add node), when wang delivers to zoe, then zoe holds the consultation',
@@ -136,27 +163,45 @@ t.test('deliver by an assignee', async (t) => {
 t.test('deliver from_admin (ticket admin = super admin or admin of this workflow, Q15)', async (t) => {
   t.test(
     'given manager review, when the admin of this workflow delivers from_admin, then the target alone is the assignee',
-    spec.given(catalog, atReview()).when(deliver('admin', 'wang', true)).then([delivered('admin', REVIEW, 'wang', person(REVIEW, 'wang'), true)]),
+    spec
+      .given(catalog, atReview())
+      .when(deliver('admin', 'wang', true))
+      .then([delivered('admin', REVIEW, 'wang', person(REVIEW, 'wang'), true)]),
   );
   t.test(
     'given manager review, when the super admin delivers from_admin, then it is delivered',
-    spec.given(catalog, atReview()).when(deliver('root', 'wang', true)).then([delivered('root', REVIEW, 'wang', person(REVIEW, 'wang'), true)]),
+    spec
+      .given(catalog, atReview())
+      .when(deliver('root', 'wang', true))
+      .then([delivered('root', REVIEW, 'wang', person(REVIEW, 'wang'), true)]),
   );
   t.test(
     'given manager review, when a type_id 1 user who is no admin of this workflow delivers from_admin, then not_permitted',
-    spec.given(catalog, atReview()).when(deliver('boss', 'wang', true)).thenThrows('not_permitted'),
+    spec
+      .given(catalog, atReview())
+      .when(deliver('boss', 'wang', true))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given manager review, when the admin of another workflow delivers from_admin, then not_permitted',
-    spec.given(catalog, atReview()).when(deliver('otheradmin', 'wang', true)).thenThrows('not_permitted'),
+    spec
+      .given(catalog, atReview())
+      .when(deliver('otheradmin', 'wang', true))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given manager review, when the assignee lilei delivers from_admin, then not_permitted (from_admin needs an admin)',
-    spec.given(catalog, atReview()).when(deliver('lilei', 'wang', true)).thenThrows('not_permitted'),
+    spec
+      .given(catalog, atReview())
+      .when(deliver('lilei', 'wang', true))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given the committee with carol voted, when the admin delivers from_admin, then the target alone holds the state (the round is dropped)',
-    spec.given(catalog, carolAgreed()).when(deliver('admin', 'zoe', true)).then([delivered('admin', BOARD, 'zoe', person(BOARD, 'zoe'), true)]),
+    spec
+      .given(catalog, carolAgreed())
+      .when(deliver('admin', 'zoe', true))
+      .then([delivered('admin', BOARD, 'zoe', person(BOARD, 'zoe'), true)]),
   );
 });
 
@@ -176,10 +221,17 @@ t.test('deliver target validation', async (t) => {
   }
   t.test(
     'given manager review, when an admin delivers from_admin to "loonrobot", then invalid_request',
-    spec.given(catalog, atReview()).when(deliver('admin', 'loonrobot', true)).thenThrows('invalid_request'),
-  );  t.test(
+    spec
+      .given(catalog, atReview())
+      .when(deliver('admin', 'loonrobot', true))
+      .thenThrows('invalid_request'),
+  );
+  t.test(
     'given manager review, when lilei delivers to 51 characters, then invalid_request (a username has at most 50)',
-    spec.given(catalog, atReview()).when(deliver('lilei', 'w'.repeat(51))).thenThrows('invalid_request'),
+    spec
+      .given(catalog, atReview())
+      .when(deliver('lilei', 'w'.repeat(51)))
+      .thenThrows('invalid_request'),
   );
 });
 
@@ -208,13 +260,19 @@ t.test('deliver and add_node targets are active users of the directory', async (
 
 t.test('deliver in an "all must handle" round: an assignee hands over only their own slot', async (t) => {
   t.test(
-    'given nobody voted, when carol delivers to zoe, then zoe takes carol\'s place and dave and erin keep theirs',
-    spec.given(catalog, atBoard()).when(deliver('carol', 'zoe')).then([delivered('carol', BOARD, 'zoe', round(BOARD, { zoe: u, dave: u, erin: u }))]),
+    "given nobody voted, when carol delivers to zoe, then zoe takes carol's place and dave and erin keep theirs",
+    spec
+      .given(catalog, atBoard())
+      .when(deliver('carol', 'zoe'))
+      .then([delivered('carol', BOARD, 'zoe', round(BOARD, { zoe: u, dave: u, erin: u }))]),
   );
   t.test(
-    'given dave agreed, when carol delivers to zoe, then dave\'s choice is kept and zoe and erin remain',
+    "given dave agreed, when carol delivers to zoe, then dave's choice is kept and zoe and erin remain",
     spec
-      .given(catalog, [...atBoard(), handled('dave', T.boardAgree, BOARD, round(BOARD, { carol: u, dave: T.boardAgree, erin: u }), 1, { moved: false })])
+      .given(catalog, [
+        ...atBoard(),
+        handled('dave', T.boardAgree, BOARD, round(BOARD, { carol: u, dave: T.boardAgree, erin: u }), 1, { moved: false }),
+      ])
       .when(deliver('carol', 'zoe'))
       .then([delivered('carol', BOARD, 'zoe', round(BOARD, { zoe: u, dave: T.boardAgree, erin: u }))]),
   );
@@ -223,7 +281,7 @@ t.test('deliver in an "all must handle" round: an assignee hands over only their
     spec.given(catalog, carolAgreed()).when(deliver('carol', 'zoe')).thenThrows('not_permitted'),
   );
   t.test(
-    'given zoe took carol\'s slot, when zoe, dave and erin agree, then the committee moves (zoe counts as a member)',
+    "given zoe took carol's slot, when zoe, dave and erin agree, then the committee moves (zoe counts as a member)",
     spec
       .given(catalog, [
         ...atBoard(),
@@ -253,8 +311,11 @@ t.test(
 
 t.test('add node', async (t) => {
   t.test(
-    'given manager review, when lilei consults wang, then wang alone holds it and lilei\'s assignment is kept to restore',
-    spec.given(catalog, atReview()).when(addNode('lilei', 'wang')).then([nodeAdded('lilei', REVIEW, 'wang', person(REVIEW, 'lilei'))]),
+    "given manager review, when lilei consults wang, then wang alone holds it and lilei's assignment is kept to restore",
+    spec
+      .given(catalog, atReview())
+      .when(addNode('lilei', 'wang'))
+      .then([nodeAdded('lilei', REVIEW, 'wang', person(REVIEW, 'lilei'))]),
   );
   t.test(
     'given manager review, when the creator (not an assignee) adds a node, then not_permitted',
@@ -281,7 +342,10 @@ t.test('add node', async (t) => {
   );
   t.test(
     'given manager review, when lilei adds a node with a suggestion of 10,001 characters, then suggestion_too_long',
-    spec.given(catalog, atReview()).when(addNode('lilei', 'wang', 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+    spec
+      .given(catalog, atReview())
+      .when(addNode('lilei', 'wang', 'x'.repeat(10_001)))
+      .thenThrows('suggestion_too_long'),
   );
   for (const target of ['', 'wang,zoe', 'lilei', 'loonrobot']) {
     t.test(
@@ -292,7 +356,10 @@ t.test('add node', async (t) => {
   t.test(
     'given the committee with dave voted, when carol consults zoe, then the round is kept to restore',
     spec
-      .given(catalog, [...atBoard(), handled('dave', T.boardVeto, BOARD, round(BOARD, { carol: u, dave: T.boardVeto, erin: u }), 2, { moved: false })])
+      .given(catalog, [
+        ...atBoard(),
+        handled('dave', T.boardVeto, BOARD, round(BOARD, { carol: u, dave: T.boardVeto, erin: u }), 2, { moved: false }),
+      ])
       .when(addNode('carol', 'zoe'))
       .then([nodeAdded('carol', BOARD, 'zoe', round(BOARD, { carol: u, dave: T.boardVeto, erin: u }))]),
   );
@@ -301,7 +368,10 @@ t.test('add node', async (t) => {
 t.test('add node end', async (t) => {
   t.test(
     'given wang is consulted, when wang ends the consultation, then lilei holds the ticket again',
-    spec.given(catalog, consultingWang()).when(endAddNode('wang')).then([nodeAddEnded('wang', REVIEW, person(REVIEW, 'lilei'))]),
+    spec
+      .given(catalog, consultingWang())
+      .when(endAddNode('wang'))
+      .then([nodeAddEnded('wang', REVIEW, person(REVIEW, 'lilei'))]),
   );
   t.test(
     'given no consultation, when lilei ends one, then wrong_state (Q18)',
@@ -317,10 +387,13 @@ t.test('add node end', async (t) => {
   );
   t.test(
     'given wang is consulted, when wang ends it with a suggestion of 10,001 characters, then suggestion_too_long',
-    spec.given(catalog, consultingWang()).when(endAddNode('wang', 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+    spec
+      .given(catalog, consultingWang())
+      .when(endAddNode('wang', 'x'.repeat(10_001)))
+      .thenThrows('suggestion_too_long'),
   );
   t.test(
-    'given carol consulted zoe during a round where dave vetoed, when zoe ends, then the round is restored with dave\'s choice',
+    "given carol consulted zoe during a round where dave vetoed, when zoe ends, then the round is restored with dave's choice",
     spec
       .given(catalog, [
         ...atBoard(),
@@ -366,8 +439,6 @@ t.test('add node end', async (t) => {
       .thenThrows('wrong_state'),
   );
 });
-
-
 
 t.test('an admin delivery is an intervention', async (t) => {
   const consulting = () => [...atReview(), nodeAdded('lilei', REVIEW, 'wang', person(REVIEW, 'lilei'))];

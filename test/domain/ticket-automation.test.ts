@@ -44,7 +44,7 @@ import {
 
 t.test('hook result', async (t) => {
   t.test(
-    'given the ticket waits for its hook, when the hook reports success with field values, then the engine takes the state\'s first transition with the writable values',
+    "given the ticket waits for its hook, when the hook reports success with field values, then the engine takes the state's first transition with the writable values",
     spec
       .given(catalog, atHook())
       .when(hookResult(true, { note: 'vm-17', reason: 'ignored: read-only', foo: 'ignored: unknown' }, 'created vm-17'))
@@ -56,24 +56,39 @@ t.test('hook result', async (t) => {
       ]),
   );
   t.test(
-    'given the hook state\'s first transition checks required fields, when the hook reports success without note, then required_fields_missing',
-    spec.given(catalog, atHook()).when(hookResult(true, {})).thenThrows('required_fields_missing', { fields: ['note'] }),
+    "given the hook state's first transition checks required fields, when the hook reports success without note, then required_fields_missing",
+    spec
+      .given(catalog, atHook())
+      .when(hookResult(true, {}))
+      .thenThrows('required_fields_missing', { fields: ['note'] }),
   );
   t.test(
     'given the ticket waits for its hook, when the hook reports success with a bad value, then invalid_field_value',
-    spec.given(catalog, atHook()).when(hookResult(true, { note: 17 })).thenThrows('invalid_field_value', { fields: ['note'] }),
+    spec
+      .given(catalog, atHook())
+      .when(hookResult(true, { note: 17 }))
+      .thenThrows('invalid_field_value', { fields: ['note'] }),
   );
   t.test(
     'given the ticket waits for its hook, when the hook reports failure, then TicketHookFailed by "hook" with its message, in the hook state',
-    spec.given(catalog, atHook()).when(hookResult(false, {}, 'quota exceeded')).then([hookFailed(HOOK, 'quota exceeded')]),
+    spec
+      .given(catalog, atHook())
+      .when(hookResult(false, {}, 'quota exceeded'))
+      .then([hookFailed(HOOK, 'quota exceeded')]),
   );
   t.test(
     'given the ticket waits for its hook, when the hook message has 10,001 characters, then suggestion_too_long',
-    spec.given(catalog, atHook()).when(hookResult(false, {}, 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+    spec
+      .given(catalog, atHook())
+      .when(hookResult(false, {}, 'x'.repeat(10_001)))
+      .thenThrows('suggestion_too_long'),
   );
   t.test(
     'given manager review (a person), when a hook result arrives, then wrong_state (nobody waits for it)',
-    spec.given(catalog, atReview()).when(hookResult(true, { note: 'x' })).thenThrows('wrong_state'),
+    spec
+      .given(catalog, atReview())
+      .when(hookResult(true, { note: 'x' }))
+      .thenThrows('wrong_state'),
   );
   t.test(
     'given manager review, when a failing hook result arrives, then wrong_state too',
@@ -81,7 +96,10 @@ t.test('hook result', async (t) => {
   );
   t.test(
     'given the script state, when a hook result arrives, then wrong_state',
-    spec.given(catalog, atScript()).when(hookResult(true, { note: 'x' })).thenThrows('wrong_state'),
+    spec
+      .given(catalog, atScript())
+      .when(hookResult(true, { note: 'x' }))
+      .thenThrows('wrong_state'),
   );
   t.test(
     'given the hook already answered (ticket at the help desk), when a late hook result arrives, then wrong_state',
@@ -95,7 +113,12 @@ t.test('hook result', async (t) => {
     spec
       .given(catalog, [...atReview(), stateForced('admin', REVIEW, hookWait(), 1)])
       .when(hookResult(true, { note: 'n' }, 'done'))
-      .then([handled(ENGINE, T.provisioned, HOOK, several(DESK, 'henry,ivy'), 1, { suggestion: 'done', fieldChanges: { note: { before: null, after: 'n' } } })]),
+      .then([
+        handled(ENGINE, T.provisioned, HOOK, several(DESK, 'henry,ivy'), 1, {
+          suggestion: 'done',
+          fieldChanges: { note: { before: null, after: 'n' } },
+        }),
+      ]),
   );
   t.test('given the hook failed, then the folded ticket records the failure; a retry or a move clears it', async (t) => {
     t.equal(ticketAfter([...atHook(), hookFailed()]).scriptRunLastResult, false, 'failed');
@@ -121,11 +144,17 @@ t.test('hook result', async (t) => {
 t.test('retry', async (t) => {
   t.test(
     'given the ticket waits for a script, when a retry is requested, then TicketRetryRequested in the script state',
-    spec.given(catalog, atScript()).when(retry(CREATOR)).then([retryRequested(CREATOR, SCRIPT)]),
+    spec
+      .given(catalog, atScript())
+      .when(retry(CREATOR))
+      .then([retryRequested(CREATOR, SCRIPT)]),
   );
   t.test(
     'given the hook failed, when a retry is requested, then TicketRetryRequested in the hook state',
-    spec.given(catalog, [...atHook(), hookFailed()]).when(retry('admin')).then([retryRequested('admin', HOOK)]),
+    spec
+      .given(catalog, [...atHook(), hookFailed()])
+      .when(retry('admin'))
+      .then([retryRequested('admin', HOOK)]),
   );
   t.test(
     'given manager review (a person), when a retry is requested, then wrong_state',
@@ -133,7 +162,10 @@ t.test('retry', async (t) => {
   );
   t.test(
     'given a finished ticket, when a retry is requested, then wrong_state',
-    spec.given(catalog, [...atReview(), handled('lilei', T.finish, REVIEW, endAssignment, 4)]).when(retry('admin')).thenThrows('wrong_state'),
+    spec
+      .given(catalog, [...atReview(), handled('lilei', T.finish, REVIEW, endAssignment, 4)])
+      .when(retry('admin'))
+      .thenThrows('wrong_state'),
   );
 });
 
@@ -159,11 +191,17 @@ t.test('app scope on every action (Q17)', async (t) => {
   for (const [name, command] of everyCommand()) {
     t.test(
       `given a ticket of workflow 1, when app hr (granted workflow 2 only) sends ${name}, then app_not_allowed`,
-      spec.given(catalog, atReview()).when({ ...command, app: 'hr' }).thenThrows('app_not_allowed'),
+      spec
+        .given(catalog, atReview())
+        .when({ ...command, app: 'hr' })
+        .thenThrows('app_not_allowed'),
     );
     t.test(
       `given a ticket of workflow 1, when an unknown app sends ${name}, then app_not_allowed`,
-      spec.given(catalog, atReview()).when({ ...command, app: 'nobody' }).thenThrows('app_not_allowed'),
+      spec
+        .given(catalog, atReview())
+        .when({ ...command, app: 'nobody' })
+        .thenThrows('app_not_allowed'),
     );
   }
   t.test(
@@ -171,11 +209,19 @@ t.test('app scope on every action (Q17)', async (t) => {
     spec
       .given(catalog, atReview())
       .when({ ...comment('lilei'), app: 'portal' })
-      .then([{ type: 'TicketCommented', data: { ticketId: 42, actor: { username: 'lilei' }, suggestion: 'looks fine', at: '2024-03-05T08:30:00.000Z', stateId: REVIEW } }]),
+      .then([
+        {
+          type: 'TicketCommented',
+          data: { ticketId: 42, actor: { username: 'lilei' }, suggestion: 'looks fine', at: '2024-03-05T08:30:00.000Z', stateId: REVIEW },
+        },
+      ]),
   );
   t.test(
     'given a ticket of workflow 1, when app hr sends an engine handle, then app_not_allowed (the engine acts through an app too)',
-    spec.given(catalog, atReview()).when({ ...handle(ENGINE, T.finish), app: 'hr' }).thenThrows('app_not_allowed'),
+    spec
+      .given(catalog, atReview())
+      .when({ ...handle(ENGINE, T.finish), app: 'hr' })
+      .thenThrows('app_not_allowed'),
   );
 });
 

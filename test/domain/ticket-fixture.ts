@@ -18,7 +18,6 @@ import { field, outcome, state, transition as baseTransition, workflow } from '.
 // ---------------------------------------------------------------------------------------
 // Spec helper
 
-
 export const NOW = new Date('2024-03-05T08:30:00.000Z');
 export const AT = NOW.toISOString();
 
@@ -253,7 +252,10 @@ const entered: Partial<Record<number, () => Assignment>> = {
 /** TicketCreated by zhangsan through this transition of the start state (title "laptop", amount 5000, reason). */
 export function opened(
   transitionId: number,
-  { fields = { amount: 5000, reason: 'old one broke' }, workflow = purchaseV1 }: { fields?: Record<string, FieldValue>; workflow?: WorkflowVersion } = {},
+  {
+    fields = { amount: 5000, reason: 'old one broke' },
+    workflow = purchaseV1,
+  }: { fields?: Record<string, FieldValue>; workflow?: WorkflowVersion } = {},
 ): TicketCreated {
   const assignment = entered[transitionId]!();
   return {
@@ -294,8 +296,18 @@ export const atDesk = (): TicketEvent[] => [opened(T.toDesk)];
 // ---------------------------------------------------------------------------------------
 // Assignments
 
-export const person = (stateId: number, participant: string): Assignment => ({ stateId, participantTypeId: 1, participant, multiAllPerson: {} });
-export const several = (stateId: number, participant: string): Assignment => ({ stateId, participantTypeId: 2, participant, multiAllPerson: {} });
+export const person = (stateId: number, participant: string): Assignment => ({
+  stateId,
+  participantTypeId: 1,
+  participant,
+  multiAllPerson: {},
+});
+export const several = (stateId: number, participant: string): Assignment => ({
+  stateId,
+  participantTypeId: 2,
+  participant,
+  multiAllPerson: {},
+});
 /** An "all must handle" round: each member with the transition they chose, or undefined while pending. */
 export const round = (stateId: number, members: Record<string, number | undefined>): Assignment => ({
   stateId,
@@ -314,7 +326,11 @@ export const endAssignment: Assignment = person(END, '');
 // Commands (app ops, ticket 42)
 
 export const by = (username: string): Actor => ({ username });
-const base = (username: string | Actor) => ({ ticketId: TICKET, actor: typeof username === 'string' ? by(username) : username, app: 'ops' });
+const base = (username: string | Actor) => ({
+  ticketId: TICKET,
+  actor: typeof username === 'string' ? by(username) : username,
+  app: 'ops',
+});
 
 export const handle = (
   actor: string | Actor,
@@ -343,10 +359,18 @@ export const forceState = (actor: string, stateId: number, suggestion = 'forced'
   stateId,
   suggestion,
 });
-export const changeFields = (actor: string, values: Record<string, unknown>): TicketCommand => ({ ...base(actor), type: 'ChangeFields', values });
+export const changeFields = (actor: string, values: Record<string, unknown>): TicketCommand => ({
+  ...base(actor),
+  type: 'ChangeFields',
+  values,
+});
 export const comment = (actor: string, suggestion = 'looks fine'): TicketCommand => ({ ...base(actor), type: 'CommentTicket', suggestion });
 export const close = (actor: string, suggestion = 'not needed'): TicketCommand => ({ ...base(actor), type: 'CloseTicket', suggestion });
-export const retreat = (actor: string, suggestion = 'wrong amount'): TicketCommand => ({ ...base(actor), type: 'RetreatTicket', suggestion });
+export const retreat = (actor: string, suggestion = 'wrong amount'): TicketCommand => ({
+  ...base(actor),
+  type: 'RetreatTicket',
+  suggestion,
+});
 export const hookResult = (result: boolean, fieldValues: Record<string, unknown> = {}, message = 'provisioned'): TicketCommand => ({
   ...base('hook'),
   type: 'ReceiveHookResult',
@@ -383,12 +407,25 @@ export const accepted = (actor: string, stateId: number): TicketEvent => ({
   data: { ...common(actor, '接单处理'), stateId, assignment: person(stateId, actor) },
 });
 
-export const delivered = (actor: string, stateId: number, target: string, assignment: Assignment, fromAdmin = false, suggestion = 'yours'): TicketEvent => ({
+export const delivered = (
+  actor: string,
+  stateId: number,
+  target: string,
+  assignment: Assignment,
+  fromAdmin = false,
+  suggestion = 'yours',
+): TicketEvent => ({
   type: 'TicketDelivered',
   data: { ...common(actor, suggestion), stateId, target, fromAdmin, assignment },
 });
 
-export const nodeAdded = (actor: string, stateId: number, target: string, previousAssignment: Assignment, suggestion = 'please advise'): TicketEvent => ({
+export const nodeAdded = (
+  actor: string,
+  stateId: number,
+  target: string,
+  previousAssignment: Assignment,
+  suggestion = 'please advise',
+): TicketEvent => ({
   type: 'TicketNodeAdded',
   data: { ...common(actor, suggestion), stateId, target, assignment: person(stateId, target), previousAssignment },
 });
@@ -398,7 +435,13 @@ export const nodeAddEnded = (actor: string, stateId: number, assignment: Assignm
   data: { ...common(actor, suggestion), stateId, assignment },
 });
 
-export const stateForced = (actor: string, fromStateId: number, assignment: Assignment, actStateId: number, suggestion = 'forced'): TicketEvent => ({
+export const stateForced = (
+  actor: string,
+  fromStateId: number,
+  assignment: Assignment,
+  actStateId: number,
+  suggestion = 'forced',
+): TicketEvent => ({
   type: 'TicketStateForced',
   data: { ...common(actor, suggestion), fromStateId, assignment, actStateId },
 });
@@ -415,7 +458,11 @@ export const commented = (actor: string, stateId: number, suggestion = 'looks fi
 
 export const closed = (actor: string, fromStateId: number, suggestion = 'not needed'): TicketEvent => ({
   type: 'TicketClosed',
-  data: { ...common(actor, suggestion), fromStateId, assignment: { stateId: END, participantTypeId: 0, participant: '', multiAllPerson: {} } },
+  data: {
+    ...common(actor, suggestion),
+    fromStateId,
+    assignment: { stateId: END, participantTypeId: 0, participant: '', multiAllPerson: {} },
+  },
 });
 
 export const retreated = (fromStateId: number, suggestion = 'wrong amount'): TicketEvent => ({

@@ -60,20 +60,28 @@ t.test(
 
 t.test(
   'given the ticket at the help desk (henry and ivy, distribute 2 "direct"), when henry handles without accepting, then it moves to the end state',
-  spec.given(catalog, atDesk()).when(handle('henry', T.deskDone)).then([handled('henry', T.deskDone, DESK, endAssignment, 4)]),
+  spec
+    .given(catalog, atDesk())
+    .when(handle('henry', T.deskDone))
+    .then([handled('henry', T.deskDone, DESK, endAssignment, 4)]),
 );
 
 t.test('participants are resolved on entry for the destination (§2.1)', async (t) => {
   t.test(
     'given a draft, when the creator sends it to the hook state, then the ticket waits for the hook (type 10, "***")',
-    spec.given(catalog, atStart()).when(handle(CREATOR, T.toHook)).then([handled(CREATOR, T.toHook, START, hookWait(), 1)]),
+    spec
+      .given(catalog, atStart())
+      .when(handle(CREATOR, T.toHook))
+      .then([handled(CREATOR, T.toHook, START, hookWait(), 1)]),
   );
   t.test(
     'given a draft, when the creator sends it to the script state, then the script is the assignee (type 6)',
     spec
       .given(catalog, atStart())
       .when(handle(CREATOR, T.toScript))
-      .then([handled(CREATOR, T.toScript, START, { stateId: SCRIPT, participantTypeId: 6, participant: 'notify.js', multiAllPerson: {} }, 1)]),
+      .then([
+        handled(CREATOR, T.toScript, START, { stateId: SCRIPT, participantTypeId: 6, participant: 'notify.js', multiAllPerson: {} }, 1),
+      ]),
   );
   t.test(
     'given manager review, when lilei escalates to the committee (distribute 4), then a fresh round with every member',
@@ -84,7 +92,10 @@ t.test('participants are resolved on entry for the destination (§2.1)', async (
   );
   t.test(
     'given manager review, when lilei sends it back to the start state, then the creator is the assignee',
-    spec.given(catalog, atReview()).when(handle('lilei', T.sendBack)).then([handled('lilei', T.sendBack, REVIEW, person(START, CREATOR), 2)]),
+    spec
+      .given(catalog, atReview())
+      .when(handle('lilei', T.sendBack))
+      .then([handled('lilei', T.sendBack, REVIEW, person(START, CREATOR), 2)]),
   );
 });
 
@@ -94,7 +105,10 @@ t.test('participants are resolved on entry for the destination (§2.1)', async (
 t.test('act_state after handling', async (t) => {
   t.test(
     'given manager review, when lilei finishes (to the end state), then act_state 4 and the end assignee "" (type 1)',
-    spec.given(catalog, atReview()).when(handle('lilei', T.finish)).then([handled('lilei', T.finish, REVIEW, endAssignment, 4)]),
+    spec
+      .given(catalog, atReview())
+      .when(handle('lilei', T.finish))
+      .then([handled('lilei', T.finish, REVIEW, endAssignment, 4)]),
   );
   t.test(
     'given a ticket sent back (act_state 2) to the creator, when the creator saves (start → start), then act_state 0',
@@ -112,7 +126,10 @@ t.test('act_state after handling', async (t) => {
   );
   t.test(
     'given manager review, when lilei sends it back (reject attribute) to the start state, then act_state 2, not 0',
-    spec.given(catalog, atReview()).when(handle('lilei', T.sendBack)).then([handled('lilei', T.sendBack, REVIEW, person(START, CREATOR), 2)]),
+    spec
+      .given(catalog, atReview())
+      .when(handle('lilei', T.sendBack))
+      .then([handled('lilei', T.sendBack, REVIEW, person(START, CREATOR), 2)]),
   );
 });
 
@@ -122,7 +139,10 @@ t.test('act_state after handling', async (t) => {
 t.test('permission and state', async (t) => {
   t.test(
     'given manager review (lilei), when the creator zhangsan handles, then not_permitted',
-    spec.given(catalog, atReview()).when(handle(CREATOR, T.approve, { note: 'x' })).thenThrows('not_permitted'),
+    spec
+      .given(catalog, atReview())
+      .when(handle(CREATOR, T.approve, { note: 'x' }))
+      .thenThrows('not_permitted'),
   );
   t.test(
     'given manager review, when a super admin who is not the assignee handles, then not_permitted (admins intervene by other actions)',
@@ -184,11 +204,17 @@ t.test('the engine (loonrobot: hooks, timers, sub-tickets) bypasses the particip
   );
   t.test(
     'given the buyers pool nobody accepted, when the engine handles, then it moves without an accept',
-    spec.given(catalog, atPool()).when(handle(ENGINE, T.poolDone)).then([handled(ENGINE, T.poolDone, POOL, person(REVIEW, 'lilei'), 1)]),
+    spec
+      .given(catalog, atPool())
+      .when(handle(ENGINE, T.poolDone))
+      .then([handled(ENGINE, T.poolDone, POOL, person(REVIEW, 'lilei'), 1)]),
   );
   t.test(
     'given a ticket out for consultation, when the engine handles, then it moves',
-    spec.given(catalog, consultingWang()).when(handle(ENGINE, T.finish)).then([handled(ENGINE, T.finish, REVIEW, endAssignment, 4)]),
+    spec
+      .given(catalog, consultingWang())
+      .when(handle(ENGINE, T.finish))
+      .then([handled(ENGINE, T.finish, REVIEW, endAssignment, 4)]),
   );
   t.test(
     'given a user who calls themselves "loonrobot" (not the engine), when they handle manager review, then not_permitted',
@@ -213,7 +239,10 @@ t.test('the engine (loonrobot: hooks, timers, sub-tickets) bypasses the particip
 
 t.test(
   'given manager review, when lilei handles with a suggestion of 10,001 characters, then suggestion_too_long',
-  spec.given(catalog, atReview()).when(handle('lilei', T.finish, {}, 'x'.repeat(10_001))).thenThrows('suggestion_too_long'),
+  spec
+    .given(catalog, atReview())
+    .when(handle('lilei', T.finish, {}, 'x'.repeat(10_001)))
+    .thenThrows('suggestion_too_long'),
 );
 
 t.test(
@@ -230,19 +259,31 @@ t.test(
 t.test('required fields of the current state', async (t) => {
   t.test(
     'given note is required at manager review, when lilei approves without it, then required_fields_missing names note',
-    spec.given(catalog, atReview()).when(handle('lilei', T.approve, { amount: 10 })).thenThrows('required_fields_missing', { fields: ['note'] }),
+    spec
+      .given(catalog, atReview())
+      .when(handle('lilei', T.approve, { amount: 10 }))
+      .thenThrows('required_fields_missing', { fields: ['note'] }),
   );
   t.test(
     'given note is required, when lilei approves with a blank note, then required_fields_missing names note',
-    spec.given(catalog, atReview()).when(handle('lilei', T.approve, { note: '   ' })).thenThrows('required_fields_missing', { fields: ['note'] }),
+    spec
+      .given(catalog, atReview())
+      .when(handle('lilei', T.approve, { note: '   ' }))
+      .thenThrows('required_fields_missing', { fields: ['note'] }),
   );
   t.test(
     'given amount and reason are required at the start state (even though stored), when the creator resubmits with neither, then both are named',
-    spec.given(catalog, atStart()).when(handle(CREATOR, T.submit, { title: 'x' })).thenThrows('required_fields_missing', { fields: ['amount', 'reason'] }),
+    spec
+      .given(catalog, atStart())
+      .when(handle(CREATOR, T.submit, { title: 'x' }))
+      .thenThrows('required_fields_missing', { fields: ['amount', 'reason'] }),
   );
   t.test(
     'given the finish transition has field_require_check false, when lilei finishes without the required note, then it moves',
-    spec.given(catalog, atReview()).when(handle('lilei', T.finish)).then([handled('lilei', T.finish, REVIEW, endAssignment, 4)]),
+    spec
+      .given(catalog, atReview())
+      .when(handle('lilei', T.finish))
+      .then([handled('lilei', T.finish, REVIEW, endAssignment, 4)]),
   );
 });
 
@@ -255,7 +296,7 @@ t.test('field values', async (t) => {
       .thenThrows('invalid_field_value', { fields: ['amount'] }),
   );
   t.test(
-    'given note and amount writable, priority a radio, when all three are bad, then one invalid_field_value names each in the workflow\'s field order',
+    "given note and amount writable, priority a radio, when all three are bad, then one invalid_field_value names each in the workflow's field order",
     spec
       .given(catalog, atReview())
       .when(handle('lilei', T.finish, { note: 5, amount: 1.5, priority: '9' }))
@@ -287,7 +328,9 @@ t.test('field values', async (t) => {
     spec
       .given(catalog, atStart())
       .when(handle(CREATOR, T.save, { title: 'two laptops' }))
-      .then([handled(CREATOR, T.save, START, person(START, CREATOR), 0, { fieldChanges: { title: { before: 'laptop', after: 'two laptops' } } })]),
+      .then([
+        handled(CREATOR, T.save, START, person(START, CREATOR), 0, { fieldChanges: { title: { before: 'laptop', after: 'two laptops' } } }),
+      ]),
   );
 });
 
@@ -319,7 +362,10 @@ t.test('condition routing on manager review', async (t) => {
   );
   t.test(
     'given priority never set, when lilei routes by "{priority} == \'2\'", then priority is None (not missing) and the default applies',
-    spec.given(catalog, atReview()).when(handle('lilei', T.byPriority)).then([handled('lilei', T.byPriority, REVIEW, several(POOL, 'alice,bob'), 1)]),
+    spec
+      .given(catalog, atReview())
+      .when(handle('lilei', T.byPriority))
+      .then([handled('lilei', T.byPriority, REVIEW, several(POOL, 'alice,bob'), 1)]),
   );
   t.test(
     'given priority "2" stored at creation, when lilei routes by priority without sending it, then the committee',
@@ -334,20 +380,21 @@ t.test('condition routing on manager review', async (t) => {
   );
   t.test(
     'given a condition on {budget}, when the request carries budget (no such field), then it is still missing: only stored and written fields steer the routing',
-    spec.given(catalog, atReview()).when(handle('lilei', T.byBudget, { budget: 5 })).thenThrows('condition_field_missing', { field: 'budget' }),
+    spec
+      .given(catalog, atReview())
+      .when(handle('lilei', T.byBudget, { budget: 5 }))
+      .thenThrows('condition_field_missing', { field: 'budget' }),
   );
   t.test(
     'given amount is an int field, when lilei approves with amount "800" (valid, stored as 800), then the condition sees 800: buyers pool',
     spec
       .given(catalog, atReview())
       .when(handle('lilei', T.approve, { note: 'n', amount: '800' }))
-      .then(
-        [
-          handled('lilei', T.approve, REVIEW, several(POOL, 'alice,bob'), 1, {
-            fieldChanges: { note: { before: null, after: 'n' }, amount: { before: 5000, after: 800 } },
-          }),
-        ],
-      ),
+      .then([
+        handled('lilei', T.approve, REVIEW, several(POOL, 'alice,bob'), 1, {
+          fieldChanges: { note: { before: null, after: 'n' }, amount: { before: 5000, after: 800 } },
+        }),
+      ]),
   );
 });
 
@@ -367,7 +414,10 @@ const reviewedByWang = () => [
 t.test('remember the last man', async (t) => {
   t.test(
     'given wang was the last to act at manager review (a remembering state), when the ticket re-enters it, then wang gets it, not the configured lilei',
-    spec.given(catalog, reviewedByWang()).when(handle('alice', T.poolDone)).then([handled('alice', T.poolDone, POOL, person(REVIEW, 'wang'), 1)]),
+    spec
+      .given(catalog, reviewedByWang())
+      .when(handle('alice', T.poolDone))
+      .then([handled('alice', T.poolDone, POOL, person(REVIEW, 'wang'), 1)]),
   );
   t.test(
     'given alice accepted the pool before (a state without the flag), when the ticket re-enters the pool, then its configured assignees again',
@@ -400,8 +450,12 @@ t.test('remember the last man', async (t) => {
     spec
       .given(catalog, [
         ...atBoard(),
-        handled('carol', T.boardRevise, BOARD, round(BOARD, { carol: T.boardRevise, dave: undefined, erin: undefined }), 2, { moved: false }),
-        handled('dave', T.boardRevise, BOARD, round(BOARD, { carol: T.boardRevise, dave: T.boardRevise, erin: undefined }), 2, { moved: false }),
+        handled('carol', T.boardRevise, BOARD, round(BOARD, { carol: T.boardRevise, dave: undefined, erin: undefined }), 2, {
+          moved: false,
+        }),
+        handled('dave', T.boardRevise, BOARD, round(BOARD, { carol: T.boardRevise, dave: T.boardRevise, erin: undefined }), 2, {
+          moved: false,
+        }),
         handled('erin', T.boardRevise, BOARD, person(REVIEW, 'lilei'), 2),
       ])
       .when(handle('lilei', T.escalate))
@@ -410,11 +464,7 @@ t.test('remember the last man', async (t) => {
   t.test(
     'given wang ended a consultation at manager review (the last action there) and the ticket was withdrawn, when resubmitted, then wang',
     spec
-      .given(catalog, [
-        ...consultingWang(),
-        nodeAddEnded('wang', REVIEW, person(REVIEW, 'lilei')),
-        retreated(REVIEW),
-      ])
+      .given(catalog, [...consultingWang(), nodeAddEnded('wang', REVIEW, person(REVIEW, 'lilei')), retreated(REVIEW)])
       .when(handle(CREATOR, T.submit, { amount: 5000, reason: 'old one broke' }))
       .then([handled(CREATOR, T.submit, START, person(REVIEW, 'wang'), 1)]),
   );
@@ -448,5 +498,8 @@ t.test('given the creator saved a new title, then the folded ticket carries it',
 
 t.test(
   'given the hook state, when anyone but the engine handles it, then not_permitted (a hook waits for its callback)',
-  spec.given(catalog, [opened(T.toHook)]).when(handle(CREATOR, T.provisioned, { note: 'x' })).thenThrows('not_permitted'),
+  spec
+    .given(catalog, [opened(T.toHook)])
+    .when(handle(CREATOR, T.provisioned, { note: 'x' }))
+    .thenThrows('not_permitted'),
 );

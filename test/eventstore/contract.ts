@@ -58,10 +58,13 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     const result = await subject.store.appendToStream(id, [event('A'), event('B', { n: 2 })], { expectedRevision: 'no_stream' });
     t.equal(result.nextExpectedRevision, 1n);
     const read = await subject.store.readStream(id);
-    t.same(read.map((e) => [e.revision, e.type, e.data]), [
-      [0n, 'A', {}],
-      [1n, 'B', { n: 2 }],
-    ]);
+    t.same(
+      read.map((e) => [e.revision, e.type, e.data]),
+      [
+        [0n, 'A', {}],
+        [1n, 'B', { n: 2 }],
+      ],
+    );
     t.same(read[0].metadata, { actor: 'tester' });
     t.ok(read[0].recordedAt instanceof Date);
     t.equal(comparePositions(read[1].position, result.position), 0, 'append reports the position of its last event');
@@ -115,7 +118,10 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
   t.test('reading a stream from a revision', async (t) => {
     const id = stream();
     await subject.store.appendToStream(id, [event('A'), event('B'), event('C')]);
-    t.same((await subject.store.readStream(id, { fromRevision: 1n })).map((e) => e.type), ['B', 'C']);
+    t.same(
+      (await subject.store.readStream(id, { fromRevision: 1n })).map((e) => e.type),
+      ['B', 'C'],
+    );
   });
 
   t.test('concurrent appends expecting the same revision: exactly one wins', async (t) => {
@@ -127,7 +133,10 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     t.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'one append succeeded');
     const refused = results.filter((r) => r.status === 'rejected');
     t.equal(refused.length, 7);
-    t.ok(refused.every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedRevisionError), 'the others are conflicts');
+    t.ok(
+      refused.every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedRevisionError),
+      'the others are conflicts',
+    );
     t.equal((await subject.store.readStream(id)).length, 2);
   });
 
@@ -147,8 +156,14 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     await subject.store.appendToStream(stream(), [event('C')]);
     const after = await subject.store.readAll({ after: first.position });
     const mine = after.filter((e) => ['A', 'B', 'C'].includes(e.type) && e.metadata.actor === 'tester');
-    t.same(mine.slice(-2).map((e) => e.type), ['B', 'C']);
-    t.notOk(after.some((e) => comparePositions(e.position, first.position) <= 0), 'nothing at or before the position');
+    t.same(
+      mine.slice(-2).map((e) => e.type),
+      ['B', 'C'],
+    );
+    t.notOk(
+      after.some((e) => comparePositions(e.position, first.position) <= 0),
+      'nothing at or before the position',
+    );
     for (let i = 1; i < after.length; i++) t.ok(comparePositions(after[i - 1].position, after[i].position) < 0, 'ordered');
   });
 
@@ -156,14 +171,21 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     const id = stream();
     const start = await subject.store.appendToStream(id, [event('One')]);
     const seen = await collect(subject.store, undefined, (s) => s.some((e) => e.streamId === id));
-    t.ok(seen.some((e) => e.streamId === id && e.type === 'One'), 'history delivered');
+    t.ok(
+      seen.some((e) => e.streamId === id && e.type === 'One'),
+      'history delivered',
+    );
 
     const live = collect(subject.store, start.position, (s) => s.filter((e) => e.streamId === id).length >= 2);
     await new Promise((r) => setTimeout(r, 50));
     await subject.store.appendToStream(id, [event('Two')]);
     await subject.store.appendToStream(id, [event('Three')]);
     const resumed = (await live).filter((e) => e.streamId === id);
-    t.same(resumed.map((e) => e.type), ['Two', 'Three'], 'only what came after the checkpoint, in order');
+    t.same(
+      resumed.map((e) => e.type),
+      ['Two', 'Three'],
+      'only what came after the checkpoint, in order',
+    );
   });
 
   t.test('a transaction that commits late is still delivered, in order', { skip: options.lateCommitSkip ?? false }, async (t) => {
@@ -173,7 +195,10 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     await subject.store.appendToStream(stream(), [event('Fast')]);
 
     const early = await subject.store.readAll({ after: before.position });
-    t.notOk(early.some((e) => e.type === 'Fast'), 'the later event is held back while an earlier transaction is open');
+    t.notOk(
+      early.some((e) => e.type === 'Fast'),
+      'the later event is held back while an earlier transaction is open',
+    );
 
     const seen = collect(subject.store, before.position, (s) => s.some((e) => e.type === 'Fast'));
     await new Promise((r) => setTimeout(r, 100));
@@ -185,7 +210,10 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
   t.test('a subscriber gets batches as large as it asks for, not a fixed buffer', async (t) => {
     const id = stream();
     const before = await subject.store.appendToStream(stream(), [event('Before')]);
-    await subject.store.appendToStream(id, Array.from({ length: 250 }, (_, n) => event('Many', { n })));
+    await subject.store.appendToStream(
+      id,
+      Array.from({ length: 250 }, (_, n) => event('Many', { n })),
+    );
     const sizes: number[] = [];
     const seen: number[] = [];
     let resolve!: () => void;
@@ -201,8 +229,15 @@ export function eventStoreContract(t: Test, open: () => Promise<ContractSubject>
     await all;
     clearTimeout(timer);
     await subscription.close();
-    t.same(seen, Array.from({ length: 250 }, (_, n) => n), 'every event once, in order');
-    t.ok(sizes.every((n) => n <= 100), `no batch above maxBatch (${sizes.join(', ')})`);
+    t.same(
+      seen,
+      Array.from({ length: 250 }, (_, n) => n),
+      'every event once, in order',
+    );
+    t.ok(
+      sizes.every((n) => n <= 100),
+      `no batch above maxBatch (${sizes.join(', ')})`,
+    );
     t.ok(Math.max(...sizes) > 20, `batches grow past a stream buffer's default of 16 (${sizes.join(', ')})`);
   });
 

@@ -39,7 +39,13 @@ function fakeClient(options: { failures?: (Failure | undefined)[]; positions?: b
     const stream = streams.get(streamId) ?? [];
     const current = stream.length === 0 ? 'no_stream' : BigInt(stream.length - 1);
     const from = expectedRevision === 'no_stream' ? 0 : typeof expectedRevision === 'bigint' ? Number(expectedRevision) + 1 : -1;
-    if (from >= 0 && stream.slice(from, from + events.length).map((e) => e.id).join() === events.map((e) => e.id).join()) {
+    if (
+      from >= 0 &&
+      stream
+        .slice(from, from + events.length)
+        .map((e) => e.id)
+        .join() === events.map((e) => e.id).join()
+    ) {
       return { success: true, nextExpectedRevision: BigInt(from + events.length - 1), position: undefined };
     }
     const ok =
@@ -50,7 +56,16 @@ function fakeClient(options: { failures?: (Failure | undefined)[]; positions?: b
     if (!ok) throw new WrongExpectedVersionError(undefined, { streamName: streamId, expected: expectedRevision, current });
     for (const e of events) {
       log += 10n;
-      stream.push({ streamId, id: e.id, revision: BigInt(stream.length), position: { commit: log, prepare: log }, type: e.type, data: e.data, metadata: e.metadata, created: new Date() });
+      stream.push({
+        streamId,
+        id: e.id,
+        revision: BigInt(stream.length),
+        position: { commit: log, prepare: log },
+        type: e.type,
+        data: e.data,
+        metadata: e.metadata,
+        created: new Date(),
+      });
     }
     streams.set(streamId, stream);
     const position = options.positions === false ? { commit: 0n, prepare: 0n } : stream[stream.length - 1].position;
@@ -69,7 +84,14 @@ function fakeClient(options: { failures?: (Failure | undefined)[]; positions?: b
       if (failure === 'stored, then unavailable') throw new UnavailableError();
       return result;
     },
-    readStream(streamId: string, { fromRevision, direction, maxCount }: { fromRevision: bigint | 'start' | 'end'; direction: 'forwards' | 'backwards'; maxCount?: number }) {
+    readStream(
+      streamId: string,
+      {
+        fromRevision,
+        direction,
+        maxCount,
+      }: { fromRevision: bigint | 'start' | 'end'; direction: 'forwards' | 'backwards'; maxCount?: number },
+    ) {
       const stream = streams.get(streamId);
       const read = (async function* () {
         try {
@@ -98,7 +120,11 @@ for (const expected of [0n, 'no_stream', 'any', 'stream_exists'] as ExpectedRevi
     if (setup) await store.appendToStream('ticket-1', [event(0)], { expectedRevision: 'no_stream' });
     const result = await store.appendToStream('ticket-1', [event(1), event(2)], { expectedRevision: expected });
     const stored = streams.get('ticket-1')!;
-    t.same(stored.map((e) => (e.data as { n: number }).n), setup ? [0, 1, 2] : [1, 2], 'the events are in the stream once');
+    t.same(
+      stored.map((e) => (e.data as { n: number }).n),
+      setup ? [0, 1, 2] : [1, 2],
+      'the events are in the stream once',
+    );
     t.equal(result.nextExpectedRevision, stored.at(-1)!.revision, 'the revision of the stored append');
     t.same(result.position, stored.at(-1)!.position, 'and the position of its last event');
     t.equal(sent.length, setup ? 2 : 1, 'found by reading, not sent again');
@@ -137,7 +163,11 @@ t.test("an answer without a position (a server before 22.6) gets the stored even
 t.test('two calls never share ids, even with the same stream, revision and events', async (t) => {
   const { store, sent } = fakeClient();
   await store.appendToStream('ticket-1', [event(1)], { expectedRevision: 'no_stream' });
-  await t.rejects(store.appendToStream('ticket-1', [event(1)], { expectedRevision: 'no_stream' }), WrongExpectedRevisionError, 'the loser of a race is a conflict, not a repeat');
+  await t.rejects(
+    store.appendToStream('ticket-1', [event(1)], { expectedRevision: 'no_stream' }),
+    WrongExpectedRevisionError,
+    'the loser of a race is a conflict, not a repeat',
+  );
   await store.appendToStream('ticket_ids', [event(1)], { expectedRevision: 'any' });
   await store.appendToStream('ticket_ids', [event(1)], { expectedRevision: 'any' });
   t.equal(new Set(sent.flat()).size, 4);

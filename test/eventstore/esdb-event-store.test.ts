@@ -9,7 +9,11 @@ const url = process.env.EVENTSTORE_URL;
 const skip = url ? false : 'set EVENTSTORE_URL to run against an EventStoreDB server';
 
 /** The client with one method replaced; the others bound to it (it keeps private fields). */
-function replacing<K extends keyof EventStoreDBClient>(client: EventStoreDBClient, key: K, replacement: EventStoreDBClient[K]): EventStoreDBClient {
+function replacing<K extends keyof EventStoreDBClient>(
+  client: EventStoreDBClient,
+  key: K,
+  replacement: EventStoreDBClient[K],
+): EventStoreDBClient {
   return new Proxy(client, {
     get(target, name) {
       if (name === key) return replacement;
@@ -23,10 +27,14 @@ const ticket = () => `ticket-${BigInt(`0x${randomUUID().replace(/-/g, '').slice(
 const event = (type: string, data: Record<string, unknown> = {}) => ({ type, data, metadata: { actor: 'tester' } });
 
 t.test('EventStoreDB event store', { skip }, async (t) => {
-  eventStoreContract(t, async () => {
-    const store = EventStoreDbEventStore.connect(url!);
-    return { store, close: () => store.close() };
-  }, { lateCommitSkip: 'EventStoreDB orders appends as they commit; there is no open transaction to hold' });
+  eventStoreContract(
+    t,
+    async () => {
+      const store = EventStoreDbEventStore.connect(url!);
+      return { store, close: () => store.close() };
+    },
+    { lateCommitSkip: 'EventStoreDB orders appends as they commit; there is no open transaction to hold' },
+  );
 });
 
 t.test('EventStoreDB server behaviour the adapter relies on', { skip }, async (t) => {
@@ -94,14 +102,25 @@ t.test('EventStoreDB server behaviour the adapter relies on', { skip }, async (t
     const mine = ticket();
     await store.appendToStream(mine, [event('Mine')]);
     const read = await store.readAll({ after: before.position });
-    t.same(read.filter((e) => e.type === 'Foreign'), [], 'readAll');
+    t.same(
+      read.filter((e) => e.type === 'Foreign'),
+      [],
+      'readAll',
+    );
     t.ok(read.some((e) => e.streamId === mine));
     const delivered: RecordedEvent[] = [];
     const subscription = store.subscribe({ after: before.position }, async (batch) => void delivered.push(...batch));
     for (let i = 0; i < 200 && !delivered.some((e) => e.streamId === mine); i++) await new Promise((r) => setTimeout(r, 25));
     await subscription.close();
-    t.ok(delivered.some((e) => e.streamId === mine), 'the product stream is delivered');
-    t.same(delivered.filter((e) => e.type === 'Foreign'), [], 'the look-alikes are not');
+    t.ok(
+      delivered.some((e) => e.streamId === mine),
+      'the product stream is delivered',
+    );
+    t.same(
+      delivered.filter((e) => e.type === 'Foreign'),
+      [],
+      'the look-alikes are not',
+    );
   });
 
   t.test('a subscription whose connection drops goes on from where it was', async (t) => {
@@ -117,13 +136,20 @@ t.test('EventStoreDB server behaviour the adapter relies on', { skip }, async (t
     const start = await store.appendToStream(ticket(), [event('Before')]);
     await store.appendToStream(id, [event('One')]);
     const seen: RecordedEvent[] = [];
-    const subscription = dropStore.subscribe({ after: start.position }, async (batch) => void seen.push(...batch.filter((e) => e.streamId === id)));
+    const subscription = dropStore.subscribe(
+      { after: start.position },
+      async (batch) => void seen.push(...batch.filter((e) => e.streamId === id)),
+    );
     await new Promise((r) => setTimeout(r, 300));
     await store.appendToStream(id, [event('Two')]);
     for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
     await subscription.close();
     await subscription.done;
     t.ok(drops >= 2, 'it subscribed again');
-    t.same(seen.map((e) => e.type), ['One', 'Two'], 'each event once, in order, and done never rejected');
+    t.same(
+      seen.map((e) => e.type),
+      ['One', 'Two'],
+      'each event once, in order, and done never rejected',
+    );
   });
 });

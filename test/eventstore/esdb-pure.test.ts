@@ -49,7 +49,11 @@ t.test('event ids', async (t) => {
     eventIds('key-1', 'ticket-7', 'any', 3),
     eventIds('key-1', 'ticket-7', 'no_stream', 3),
   ];
-  for (const other of others) t.notOk(other.some((id) => ids.includes(id)), 'no id shared with another call, stream or revision');
+  for (const other of others)
+    t.notOk(
+      other.some((id) => ids.includes(id)),
+      'no id shared with another call, stream or revision',
+    );
   t.not(eventIds('a', 'ticket_ids', 'any', 1)[0], eventIds('b', 'ticket_ids', 'any', 1)[0], 'two reservations never look like one append');
 });
 
@@ -76,7 +80,15 @@ t.test('client errors become the neutral errors', async (t) => {
   }
 
   const notLeader = grpcError(5, { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' });
-  const transient = [new UnavailableError(), grpcError(14 /* UNAVAILABLE */), new DeadlineExceededError(), grpcError(4), new TimeoutError(), new CancelledError(), notLeader];
+  const transient = [
+    new UnavailableError(),
+    grpcError(14 /* UNAVAILABLE */),
+    new DeadlineExceededError(),
+    grpcError(4),
+    new TimeoutError(),
+    new CancelledError(),
+    notLeader,
+  ];
   for (const error of transient) {
     t.ok(isTransient(error), `${error.constructor.name} is worth one retry`);
     const mapped = translate(error, { ...context, mayHaveSaved: true });
@@ -94,7 +106,14 @@ t.test('client errors become the neutral errors', async (t) => {
 });
 
 t.test("the pattern of this product's stream names", async (t) => {
-  const ours = ['config', 'ticket-1', 'ticket-20240101', 'ticket_ids', 'ticket_sn-20240229', `ticket_idempotency-ops app-${'ab'.repeat(20)}`];
+  const ours = [
+    'config',
+    'ticket-1',
+    'ticket-20240101',
+    'ticket_ids',
+    'ticket_sn-20240229',
+    `ticket_idempotency-ops app-${'ab'.repeat(20)}`,
+  ];
   for (const name of ours) t.ok(isProductStream(name), `${name} is ours`);
   const theirs = [
     'configuration',
@@ -128,7 +147,14 @@ t.test('every stream the product writes matches the pattern', async (t) => {
   } as unknown as EventStore;
   await reserveTicketId(recorder);
   await reserveSn(recorder, 'loonflow', new Date(2024, 1, 29), 1);
-  const request = { app: 'ops\nteam', idempotencyKey: 'k', creator: 'alice', workflowId: 1, transitionId: 1, values: {} } as unknown as CreateTicketRequest;
+  const request = {
+    app: 'ops\nteam',
+    idempotencyKey: 'k',
+    creator: 'alice',
+    workflowId: 1,
+    transitionId: 1,
+    values: {},
+  } as unknown as CreateTicketRequest;
   await claimIdempotencyKey(recorder, request, 1);
   written.push(CONFIG_STREAM, ticketStream(1), ticketStream(123456789));
   t.equal(written.length, 6);
@@ -143,11 +169,8 @@ t.test('the no-position guard', async (t) => {
   t.equal(realPosition({ commit: 2n ** 64n - 1n, prepare: 7n }), undefined);
 });
 
-t.test("the append size is counted as the server counts it", async (t) => {
-  const events = [
-    jsonEvent({ type: 'Ab', data: { s: 'é' }, metadata: { actor: 'x' } }),
-    jsonEvent({ type: 'C', data: [1], metadata: {} }),
-  ];
+t.test('the append size is counted as the server counts it', async (t) => {
+  const events = [jsonEvent({ type: 'Ab', data: { s: 'é' }, metadata: { actor: 'x' } }), jsonEvent({ type: 'C', data: [1], metadata: {} })];
   // data bytes + metadata bytes + 2 per type character: {"s":"é"} is 10 bytes, {"actor":"x"} 13.
   t.equal(appendSize(events), 10 + 13 + 4 + (3 + 2 + 2));
 });

@@ -2,7 +2,12 @@
 // subscription: each open plays a script of batches and then fails, ends or waits.
 import t from 'tap';
 import { AccessDeniedError, UnavailableError } from '@eventstore/db-client';
-import { EventStoreAccessDeniedError, EventStoreUnavailableError, type LogPosition, type RecordedEvent } from '../../src/eventstore/event-store.ts';
+import {
+  EventStoreAccessDeniedError,
+  EventStoreUnavailableError,
+  type LogPosition,
+  type RecordedEvent,
+} from '../../src/eventstore/event-store.ts';
 import type { EsdbRecord } from '../../src/eventstore/esdb/records.ts';
 import { resubscribing, type Backoff, type Feed } from '../../src/eventstore/esdb/subscription.ts';
 
@@ -68,7 +73,11 @@ t.test('a dropped subscription is opened again from the last position the handle
   const started = Date.now();
   const subscription = resubscribing(server.open, at(5), handler, quick);
   await until(() => seen.length >= 3);
-  t.same(seen.map((e) => e.position.commit), [10n, 20n, 30n], 'each event once, in order');
+  t.same(
+    seen.map((e) => e.position.commit),
+    [10n, 20n, 30n],
+    'each event once, in order',
+  );
   t.same(server.opens, [at(5), at(20)], 'resumed after the last delivered position');
   t.ok(Date.now() - started >= quick.firstDelayMs, 'after a backoff');
   await subscription.close();
@@ -77,7 +86,10 @@ t.test('a dropped subscription is opened again from the last position the handle
 });
 
 t.test('a subscription the server ends is opened again too', async (t) => {
-  const server = fakeServer([{ batches: [[rec('config', 10)]], then: 'end' }, { batches: [[rec('config', 11)]], then: 'wait' }]);
+  const server = fakeServer([
+    { batches: [[rec('config', 10)]], then: 'end' },
+    { batches: [[rec('config', 11)]], then: 'wait' },
+  ]);
   const { seen, handler } = collecting();
   const subscription = resubscribing(server.open, undefined, handler, quick);
   await until(() => seen.length >= 2);
@@ -134,7 +146,10 @@ t.test('only product streams strictly after the start are delivered; foreign one
   const { seen, handler } = collecting();
   const subscription = resubscribing(server.open, at(10), handler, quick);
   await until(() => server.opens.length >= 2);
-  t.same(seen.map((e) => [e.streamId, e.position.commit]), [['ticket-1', 30n]]);
+  t.same(
+    seen.map((e) => [e.streamId, e.position.commit]),
+    [['ticket-1', 30n]],
+  );
   t.same(server.opens[1], at(40), 'the filtered-out tail is not read again');
   await subscription.close();
 });
@@ -149,7 +164,11 @@ t.test('a product event without a position fails the subscription instead of bei
 
 t.test('close() resolves at once during a backoff, and when the feed fails to close', async (t) => {
   const server = fakeServer([{ batches: [], then: new UnavailableError(), closeRejects: true }]);
-  const subscription = resubscribing(server.open, undefined, collecting().handler, { firstDelayMs: 10_000, maxDelayMs: 10_000, attempts: 3 });
+  const subscription = resubscribing(server.open, undefined, collecting().handler, {
+    firstDelayMs: 10_000,
+    maxDelayMs: 10_000,
+    attempts: 3,
+  });
   await until(() => server.opens.length >= 1);
   await new Promise((r) => setTimeout(r, 10));
   const started = Date.now();

@@ -6,7 +6,6 @@ const NARROW_APP = { name: 'narrow', token: 'narrow-token' };
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const accounts = '/api/v1.0/accounts';
 
-
 t.test('account lists', async (t) => {
   const api = await startApp(t);
   const get = async (path: string, query: Record<string, string | number> = {}, options: { as?: string; app?: typeof NARROW_APP } = {}) => {
@@ -20,11 +19,17 @@ t.test('account lists', async (t) => {
   t.test('simple_users: ordered by username, with depts and integer ids', async (t) => {
     const data = await get('simple_users');
     t.match(data, { page: 1, per_page: 10, total: 8 });
-    t.same(data.value.map((u: Item) => u.username), ['admin', 'guiji', 'hanmeimei', 'jack', 'lilei', 'lisi', 'wangwu', 'zhangsan']);
+    t.same(
+      data.value.map((u: Item) => u.username),
+      ['admin', 'guiji', 'hanmeimei', 'jack', 'lilei', 'lisi', 'wangwu', 'zhangsan'],
+    );
     const lilei = data.value.find((u: Item) => u.username === 'lilei');
     t.same(lilei, { id: 2, username: 'lilei', alias: '李磊', is_active: true, user_dept_info_list: [{ name: '技术部', id: 2 }] });
     t.same(
-      [...data.value].sort((a: Item, b: Item) => a.id - b.id).map((u: Item) => u.username).slice(0, 3),
+      [...data.value]
+        .sort((a: Item, b: Item) => a.id - b.id)
+        .map((u: Item) => u.username)
+        .slice(0, 3),
       ['admin', 'lilei', 'zhangsan'],
       'integer ids in the order the demo config defines the users',
     );
@@ -32,9 +37,18 @@ t.test('account lists', async (t) => {
   });
 
   t.test('simple_users: search on username and alias, case-insensitive', async (t) => {
-    t.same((await get('simple_users', { search_value: 'LI' })).value.map((u: Item) => u.username), ['lilei', 'lisi']);
-    t.same((await get('simple_users', { search_value: '李' })).value.map((u: Item) => u.username), ['lilei', 'lisi']);
-    t.same((await get('simple_users', { search_value: '梅梅' })).value.map((u: Item) => u.username), ['hanmeimei']);
+    t.same(
+      (await get('simple_users', { search_value: 'LI' })).value.map((u: Item) => u.username),
+      ['lilei', 'lisi'],
+    );
+    t.same(
+      (await get('simple_users', { search_value: '李' })).value.map((u: Item) => u.username),
+      ['lilei', 'lisi'],
+    );
+    t.same(
+      (await get('simple_users', { search_value: '梅梅' })).value.map((u: Item) => u.username),
+      ['hanmeimei'],
+    );
     const literal = await get('simple_users', { search_value: '%' });
     t.same(literal, { value: [], per_page: 10, page: 1, total: 0 }, 'wildcards are matched literally');
     t.equal((await get('simple_users', { search_value: '_' })).total, 0);
@@ -42,7 +56,10 @@ t.test('account lists', async (t) => {
 
   t.test('simple_users: paging', async (t) => {
     const third = await get('simple_users', { per_page: 3, page: 3 });
-    t.same(third.value.map((u: Item) => u.username), ['wangwu', 'zhangsan']);
+    t.same(
+      third.value.map((u: Item) => u.username),
+      ['wangwu', 'zhangsan'],
+    );
     t.match(third, { page: 3, per_page: 3, total: 8 });
     t.same((await get('simple_users', { page: 9 })).value, [], 'a page past the end is empty');
   });
@@ -50,7 +67,15 @@ t.test('account lists', async (t) => {
   t.test('simple_depts: full dept rows by id', async (t) => {
     const data = await get('simple_depts');
     t.match(data, { page: 1, per_page: 10, total: 4 });
-    t.same(data.value.map((d: Item) => [d.id, d.name]), [[1, '总部'], [2, '技术部'], [3, '运维部'], [4, '人事部']]);
+    t.same(
+      data.value.map((d: Item) => [d.id, d.name]),
+      [
+        [1, '总部'],
+        [2, '技术部'],
+        [3, '运维部'],
+        [4, '人事部'],
+      ],
+    );
     const ops = data.value[2];
     t.match(ops, {
       id: 3,
@@ -69,9 +94,15 @@ t.test('account lists', async (t) => {
     });
     t.match(data.value[0].parent_dept_info, { parent_dept_id: 0, parent_dept_name: '' });
     const searched = await get('simple_depts', { search_value: '运维' });
-    t.same(searched.value.map((d: Item) => d.id), [3]);
+    t.same(
+      searched.value.map((d: Item) => d.id),
+      [3],
+    );
     const paged = await get('simple_depts', { per_page: 3, page: 2 });
-    t.same(paged.value.map((d: Item) => d.id), [4]);
+    t.same(
+      paged.value.map((d: Item) => d.id),
+      [4],
+    );
   });
 
   t.test('not bound to a workflow: any app may read them', async (t) => {
@@ -97,7 +128,11 @@ t.test('account lists', async (t) => {
       const nul = await api.call('GET', `${accounts}/${path}`, { query: { search_value: 'a\u0000b' } });
       t.equal(nul.status, 400, `${path}: a NUL in search_value`);
       t.match(nul.body, { error: 'invalid_request', msg: /search_value/ });
-      const twice = await api.app.inject({ method: 'GET', url: `${accounts}/${path}?search_value=a&search_value=b`, headers: signedHeaders(DEMO_APP, api.now(), 'lilei') });
+      const twice = await api.app.inject({
+        method: 'GET',
+        url: `${accounts}/${path}?search_value=a&search_value=b`,
+        headers: signedHeaders(DEMO_APP, api.now(), 'lilei'),
+      });
       t.equal(twice.statusCode, 400, `${path}: search_value twice`);
       const unsigned = await api.call('GET', `${accounts}/${path}`, { app: { name: 'demo', token: 'wrong' } });
       t.equal(unsigned.status, 401, path);

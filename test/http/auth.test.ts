@@ -19,7 +19,11 @@ t.test('signature auth', async (t) => {
     ['a signature made with the wrong token', () => signedHeaders({ name: 'demo', token: 'wrong' }, now), 'signature_invalid'],
     ['a signature 121 s old', () => signedHeaders(DEMO_APP, new Date(now.getTime() - 121_000)), 'signature_expired'],
     ['a timestamp from the future', () => signedHeaders(DEMO_APP, new Date(now.getTime() + 121_000)), 'signature_expired'],
-    ['a timestamp that is not a number', () => ({ ...signedHeaders(DEMO_APP, now), timestamp: 'soon', signature: 'x' }), 'signature_invalid'],
+    [
+      'a timestamp that is not a number',
+      () => ({ ...signedHeaders(DEMO_APP, now), timestamp: 'soon', signature: 'x' }),
+      'signature_invalid',
+    ],
   ];
   for (const [name, headers, error] of refusals) {
     t.test(`${name} is a 401`, async (t) => {
@@ -79,7 +83,11 @@ t.test('signature auth', async (t) => {
     const list = await api.call('GET', '/api/v1.0/tickets', { query: { category: 'all', state_ids: '3000000000' } });
     t.equal(list.status, 400);
     t.match(list.body, { error: 'invalid_request', msg: /state_ids/ });
-    const malformed = await api.app.inject({ method: 'GET', url: '/api/v1.0/tickets/%E0%A4%A', headers: signedHeaders(DEMO_APP, now, 'lilei') });
+    const malformed = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1.0/tickets/%E0%A4%A',
+      headers: signedHeaders(DEMO_APP, now, 'lilei'),
+    });
     t.equal(malformed.statusCode, 400);
     t.match(malformed.json(), { code: -1, error: 'invalid_request' });
   });

@@ -74,7 +74,9 @@ t.test('no input yields a 500 or a change', async (t) => {
           const res = await api.call(method as 'GET', url, { ...send, as });
           requests++;
           if (res.status >= 500 || (res.status >= 400 && res.body?.code !== -1)) {
-            t.fail(`${method} ${url} ${JSON.stringify(send).slice(0, 200)} as ${as} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+            t.fail(
+              `${method} ${url} ${JSON.stringify(send).slice(0, 200)} as ${as} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+            );
           }
         }
       }

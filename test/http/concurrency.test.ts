@@ -68,7 +68,12 @@ t.test(`concurrency on ${onRealPostgres ? 'PostgreSQL' : 'PGlite'}`, async (t) =
     for (const [method, path, as, body] of mutations) {
       const res = await api.call(method, path, { as, body, headers: stale });
       t.equal(res.status, 409, `${method} ${path.replace(url, '') || '(handle)'} with a stale If-Match`);
-      t.match(res.body, { code: -1, data: {}, error: 'revision_mismatch', msg: new RegExp(`revision ${revisionOf(current.etag)}\\b.*${revisionOf(first.etag)}`) });
+      t.match(res.body, {
+        code: -1,
+        data: {},
+        error: 'revision_mismatch',
+        msg: new RegExp(`revision ${revisionOf(current.etag)}\\b.*${revisionOf(first.etag)}`),
+      });
     }
     const unchanged = await h.detail(id);
     t.equal(unchanged.etag, current.etag, 'the ETag did not move');
@@ -76,7 +81,11 @@ t.test(`concurrency on ${onRealPostgres ? 'PostgreSQL' : 'PGlite'}`, async (t) =
     t.equal((await h.flowLogs(id)).length, logs, 'no flow log was written');
 
     for (const form of [current.etag, `W/${current.etag}`, String(revisionOf(current.etag))]) {
-      const bad = await api.call('POST', `${url}/comments`, { as: 'lilei', body: { suggestion: 'x' }, headers: { 'if-match': `${form}x` } });
+      const bad = await api.call('POST', `${url}/comments`, {
+        as: 'lilei',
+        body: { suggestion: 'x' },
+        headers: { 'if-match': `${form}x` },
+      });
       t.equal(bad.status, 400, `a malformed If-Match (${form}x) is a 400`);
       t.match(bad.body, { code: -1, error: 'invalid_request', msg: /If-Match/ });
     }
@@ -89,17 +98,29 @@ t.test(`concurrency on ${onRealPostgres ? 'PostgreSQL' : 'PGlite'}`, async (t) =
     t.equal(after.etag, ok.headers.etag, 'the detail agrees with the response ETag');
     t.match(after.value, { state_id: 5, act_state_id: 4 });
 
-    const again = await api.call('POST', `${url}/comments`, { as: 'lilei', body: { suggestion: 'x' }, headers: { 'if-match': current.etag } });
+    const again = await api.call('POST', `${url}/comments`, {
+      as: 'lilei',
+      body: { suggestion: 'x' },
+      headers: { 'if-match': current.etag },
+    });
     t.equal(again.status, 409, 'the same If-Match is stale once used');
     t.match(again.body, { error: 'revision_mismatch' });
 
-    const weak = await api.call('POST', `${url}/comments`, { as: 'lilei', body: { suggestion: 'weak form' }, headers: { 'if-match': `W/${after.etag}` } });
+    const weak = await api.call('POST', `${url}/comments`, {
+      as: 'lilei',
+      body: { suggestion: 'weak form' },
+      headers: { 'if-match': `W/${after.etag}` },
+    });
     t.equal(weak.status, 200, 'a weak ETag form is accepted');
     t.equal(weak.headers.etag, `"${revisionOf(after.etag) + 1}"`);
   });
 
   t.test('If-Match on an unknown ticket is still a 404', async (t) => {
-    const res = await api.call('POST', '/api/v1.0/tickets/876543/comments', { as: 'lilei', body: { suggestion: 'x' }, headers: { 'if-match': '"0"' } });
+    const res = await api.call('POST', '/api/v1.0/tickets/876543/comments', {
+      as: 'lilei',
+      body: { suggestion: 'x' },
+      headers: { 'if-match': '"0"' },
+    });
     t.equal(res.status, 404, 'unknown ticket');
     t.match(res.body, { code: -1, error: 'ticket_not_found', msg: /876543/ }, 'names the ticket');
     t.notMatch(JSON.stringify(res.body), /no_stream/, 'no internal wording leaks');
@@ -108,7 +129,9 @@ t.test(`concurrency on ${onRealPostgres ? 'PostgreSQL' : 'PGlite'}`, async (t) =
   t.test('10 simultaneous handles by the single assignee: exactly one goes through', async (t) => {
     const id = await h.acceptedByJack();
     const before = await h.detail(id);
-    const responses = await Promise.all(Array.from({ length: 10 }, () => h.inject('PATCH', `/api/v1.0/tickets/${id}`, 'jack', { transition_id: 5 })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => h.inject('PATCH', `/api/v1.0/tickets/${id}`, 'jack', { transition_id: 5 })),
+    );
     const statuses = responses.map((r) => r.statusCode);
     t.equal(statuses.filter((s) => s === 200).length, 1, `exactly one 200 (got ${statuses.join(',')})`);
     t.equal(statuses.filter((s) => s === 409).length, 9, 'the nine others are 409s');
@@ -123,10 +146,17 @@ t.test(`concurrency on ${onRealPostgres ? 'PostgreSQL' : 'PGlite'}`, async (t) =
     t.match(after.value, { state_id: 5, act_state_id: 4 });
     const handles = (await h.flowLogs(id)).filter((l) => l.intervene_type_id === 0 && l.transition_id === 5);
     t.equal(handles.length, 1, 'the flow log shows exactly one handle');
-    t.equal((await h.events(id)).filter((type) => type === 'TicketHandled').length, 3, 'one TicketHandled in the stream besides the two TL approvals');
+    t.equal(
+      (await h.events(id)).filter((type) => type === 'TicketHandled').length,
+      3,
+      'one TicketHandled in the stream besides the two TL approvals',
+    );
     const worked = await api.call('GET', '/api/v1.0/tickets', { as: 'jack', query: { category: 'worked', per_page: 1000 } });
-    t.equal(worked.body.data.value.filter((i: { id: number }) => i.id === id).length, 1, 'listed once in jack\'s worked list');
-    if (onRealPostgres) t.comment(`statuses on PostgreSQL: ${statuses.join(',')}; errors: ${responses.map((r) => (r.statusCode === 200 ? 'ok' : JSON.parse(r.body).error)).join(',')}`);
+    t.equal(worked.body.data.value.filter((i: { id: number }) => i.id === id).length, 1, "listed once in jack's worked list");
+    if (onRealPostgres)
+      t.comment(
+        `statuses on PostgreSQL: ${statuses.join(',')}; errors: ${responses.map((r) => (r.statusCode === 200 ? 'ok' : JSON.parse(r.body).error)).join(',')}`,
+      );
   });
 
   t.test('simultaneous accepts by both hr members: exactly one owns the ticket', async (t) => {
@@ -147,7 +177,9 @@ t.test(`concurrency on ${onRealPostgres ? 'PostgreSQL' : 'PGlite'}`, async (t) =
 
   t.test('"all must handle": two approvers at the same moment never lose a choice silently', async (t) => {
     const id = await h.create(leaveTicket());
-    const responses = await Promise.all(['zhangsan', 'lisi'].map((as) => h.inject('PATCH', `/api/v1.0/tickets/${id}`, as, { transition_id: 3 })));
+    const responses = await Promise.all(
+      ['zhangsan', 'lisi'].map((as) => h.inject('PATCH', `/api/v1.0/tickets/${id}`, as, { transition_id: 3 })),
+    );
     const ok = responses.filter((r) => r.statusCode === 200).length;
     t.ok(ok >= 1, 'at least one goes through');
     for (const r of responses.filter((r) => r.statusCode !== 200)) {
@@ -164,7 +196,11 @@ t.test(`concurrency on ${onRealPostgres ? 'PostgreSQL' : 'PGlite'}`, async (t) =
   t.test('different tickets do not block each other', async (t) => {
     const ids = await Promise.all(Array.from({ length: 5 }, () => h.acceptedByJack()));
     const responses = await Promise.all(ids.map((id) => h.inject('PATCH', `/api/v1.0/tickets/${id}`, 'jack', { transition_id: 5 })));
-    t.same(responses.map((r) => r.statusCode), [200, 200, 200, 200, 200], 'every ticket is handled');
+    t.same(
+      responses.map((r) => r.statusCode),
+      [200, 200, 200, 200, 200],
+      'every ticket is handled',
+    );
     for (const id of ids) t.match((await h.detail(id)).value, { state_id: 5, act_state_id: 4 });
   });
 });

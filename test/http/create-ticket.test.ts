@@ -24,12 +24,19 @@ t.test('creating tickets over HTTP', async (t) => {
       participant_type_id: 2,
       is_end: false,
       state_info: { id: 7, name: '发起人tl-审批中' },
-      creator_info: { username: 'lilei', alias: '李磊', dept_info: { id: 2, name: '技术部', parent_dept_info: { parent_dept_name: '总部' } } },
+      creator_info: {
+        username: 'lilei',
+        alias: '李磊',
+        dept_info: { id: 2, name: '技术部', parent_dept_info: { parent_dept_name: '总部' } },
+      },
     });
     t.same(JSON.parse(detail.body.data.value.multi_all_person), { zhangsan: {}, admin: {} }, 'state 7 is "all must handle"');
 
     const list = await api.call('GET', '/api/v1.0/tickets', { query: { category: 'owner' } });
-    t.ok(list.body.data.value.some((item: { id: number }) => item.id === id), 'in the creator\'s list');
+    t.ok(
+      list.body.data.value.some((item: { id: number }) => item.id === id),
+      "in the creator's list",
+    );
   });
 
   t.test('sn is <prefix>_YYYYMMDDNNNN, unique and counting up within the day', async (t) => {
@@ -88,7 +95,13 @@ t.test('creating tickets over HTTP', async (t) => {
       ['an unknown workflow', { body: vpnTicket({ workflow_id: 999 }) }, 404, 'workflow_not_found', /999/],
       ['an unknown transition', { body: vpnTicket({ transition_id: 999 }) }, 404, 'transition_not_found', /999/],
       ['a transition that does not leave the start state', { body: vpnTicket({ transition_id: 8 }) }, 409, 'wrong_state', /start state/],
-      ['a missing required field', { body: { workflow_id: 2, transition_id: 7, title: 'x' } }, 422, 'required_fields_missing', /vpn_reason/],
+      [
+        'a missing required field',
+        { body: { workflow_id: 2, transition_id: 7, title: 'x' } },
+        422,
+        'required_fields_missing',
+        /vpn_reason/,
+      ],
       ['an empty required field', { body: vpnTicket({ vpn_reason: '' }) }, 422, 'required_fields_missing', /vpn_reason/],
       ['an int field given text', { body: leaveTicket({ leave_days: 'three' }) }, 400, 'invalid_field_value', /leave_days/],
       ['a date field given a non-date', { body: leaveTicket({ leave_start: '2026-13-45' }) }, 400, 'invalid_field_value', /leave_start/],
@@ -97,13 +110,20 @@ t.test('creating tickets over HTTP', async (t) => {
       ['a suggestion over 10,000 characters', { body: vpnTicket({ suggestion: 'x'.repeat(10_001) }) }, 400, 'suggestion_too_long', /10000/],
       ['a suggestion that is not text', { body: vpnTicket({ suggestion: 5 }) }, 400, 'invalid_request', /suggestion/],
       ['a parent ticket without its state', { body: vpnTicket({ parent_ticket_id: 1 }) }, 400, 'invalid_request', /parent_ticket_state_id/],
-      ['an unknown parent ticket', { body: vpnTicket({ parent_ticket_id: 99999, parent_ticket_state_id: 8 }) }, 404, 'ticket_not_found', /99999/],
+      [
+        'an unknown parent ticket',
+        { body: vpnTicket({ parent_ticket_id: 99999, parent_ticket_state_id: 8 }) },
+        404,
+        'ticket_not_found',
+        /99999/,
+      ],
       ['no username', { body: vpnTicket(), as: null }, 400, 'missing_username', /username/],
     ];
     for (const [name, input, status, error, msg] of cases) {
-      const res = input.raw !== undefined
-        ? await api.call('POST', '/api/v1.0/tickets', { body: input.raw })
-        : await api.call('POST', '/api/v1.0/tickets', { body: input.body, as: input.as === undefined ? 'lilei' : input.as });
+      const res =
+        input.raw !== undefined
+          ? await api.call('POST', '/api/v1.0/tickets', { body: input.raw })
+          : await api.call('POST', '/api/v1.0/tickets', { body: input.body, as: input.as === undefined ? 'lilei' : input.as });
       t.equal(res.status, status, `${name}: status`);
       t.match(res.body, { code: -1, data: {}, error, msg }, `${name}: envelope`);
     }
@@ -133,25 +153,35 @@ t.test('creating tickets over HTTP', async (t) => {
     const peek = await api.call('GET', `/api/v1.0/tickets/${vpn.body.data.ticket_id}`, { app: scoped });
     t.equal(peek.status, 403, 'nor read tickets of other workflows');
     const list = await api.call('GET', '/api/v1.0/tickets', { app: scoped, query: { category: 'all', per_page: 1000 } });
-    t.ok(list.body.data.value.every((i: { workflow_id: number }) => i.workflow_id === 1), 'the list shows only granted workflows');
+    t.ok(
+      list.body.data.value.every((i: { workflow_id: number }) => i.workflow_id === 1),
+      'the list shows only granted workflows',
+    );
   });
 
   t.test('a parent ticket must be one the app may use, in a state of its workflow', async (t) => {
     const vpn = (await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket() })).body.data.ticket_id;
     const scoped = { name: 'leave_portal', token: 'lp-token' };
-    const outOfScope = await api.call('POST', '/api/v1.0/tickets', { body: leaveTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 7 }), app: scoped });
+    const outOfScope = await api.call('POST', '/api/v1.0/tickets', {
+      body: leaveTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 7 }),
+      app: scoped,
+    });
     t.equal(outOfScope.status, 403);
     t.match(outOfScope.body, { error: 'app_not_allowed', msg: /parent ticket/ });
-    const wrongState = await api.call('POST', '/api/v1.0/tickets', { body: leaveTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 3 }) });
+    const wrongState = await api.call('POST', '/api/v1.0/tickets', {
+      body: leaveTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 3 }),
+    });
     t.equal(wrongState.status, 400);
     t.match(wrongState.body, { error: 'invalid_request', msg: /parent_ticket_state_id 3/ });
-    const tooBig = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 3_000_000_000 }) });
+    const tooBig = await api.call('POST', '/api/v1.0/tickets', {
+      body: vpnTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 3_000_000_000 }),
+    });
     t.equal(tooBig.status, 400, 'an id beyond an integer never reaches the log');
     const fine = await api.call('POST', '/api/v1.0/tickets', { body: leaveTicket({ parent_ticket_id: vpn, parent_ticket_state_id: 7 }) });
     t.equal(fine.status, 200);
   });
 
-  t.test('the sn prefix is the calling app\'s', async (t) => {
+  t.test("the sn prefix is the calling app's", async (t) => {
     const res = await api.call('POST', '/api/v1.0/tickets', { body: leaveTicket(), app: { name: 'leave_portal', token: 'lp-token' } });
     const sn = (await api.call('GET', `/api/v1.0/tickets/${res.body.data.ticket_id}`)).body.data.value.sn;
     t.match(sn, /^loonflow_\d{12}$/, 'leave_portal has the default prefix');
@@ -161,12 +191,17 @@ t.test('creating tickets over HTTP', async (t) => {
     const before = await ticketCount();
     const headers = { 'idempotency-key': 'create-vpn-42' };
     const first = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'once' }), headers });
-    const retry = await api.call('POST', '/api/v1.0/tickets', { body: { vpn_reason: 'remote work', title: 'once', transition_id: 7, workflow_id: 2 }, headers });
+    const retry = await api.call('POST', '/api/v1.0/tickets', {
+      body: { vpn_reason: 'remote work', title: 'once', transition_id: 7, workflow_id: 2 },
+      headers,
+    });
     t.equal(first.status, 200);
     t.same(retry.body, first.body, 'same ticket id, same body');
     t.equal(retry.headers['idempotent-replayed'], 'true');
     const concurrent = await Promise.all(
-      [1, 2, 3, 4].map(() => api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'race' }), headers: { 'idempotency-key': 'race-1' } })),
+      [1, 2, 3, 4].map(() =>
+        api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'race' }), headers: { 'idempotency-key': 'race-1' } }),
+      ),
     );
     t.equal(new Set(concurrent.map((r) => r.body.data.ticket_id)).size, 1, 'concurrent retries create one ticket');
     t.equal(await ticketCount(), before + 2);

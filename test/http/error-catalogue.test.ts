@@ -8,7 +8,11 @@ t.test('event-store errors map to 503, 413 and 410 in the envelope', async (t) =
   const app = Fastify();
   registerErrorHandling(app);
   const cases: [Error, number, string][] = [
-    [new EventStoreUnavailableError('append to ticket-1', { cause: new Error('deadline exceeded'), mayHaveSaved: true }), 503, 'store_unavailable'],
+    [
+      new EventStoreUnavailableError('append to ticket-1', { cause: new Error('deadline exceeded'), mayHaveSaved: true }),
+      503,
+      'store_unavailable',
+    ],
     [new AppendTooLargeError('config', 2_000_000, 1_048_576), 413, 'change_too_large'],
     [new DeletedStreamError('ticket-1'), 410, 'stream_deleted'],
   ];

@@ -63,7 +63,8 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
     if (res.status !== 200) throw new Error(`${method} ${url} as ${as}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res;
   };
-  const create = async (body: Record<string, unknown>, as = 'lilei') => (await must('POST', '/api/v1.0/tickets', as, body)).body.data.ticket_id as number;
+  const create = async (body: Record<string, unknown>, as = 'lilei') =>
+    (await must('POST', '/api/v1.0/tickets', as, body)).body.data.ticket_id as number;
   const url = (id: number, action = '') => `/api/v1.0/tickets/${id}${action}`;
 
   // Protected tickets, one in each kind of state.
@@ -101,11 +102,14 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
   const createsBefore: number[] = [];
   for (let i = 0; i < 7; i++) createsBefore.push(await timedCreate(t));
 
-  t.test('the issue\'s reproduction: deliver with a 1 MiB target_username is a 400' + (onRealPostgres ? ' on the PostgreSQL server' : ''), async (t) => {
-    const res = await api.call('POST', url(P, '/deliver'), { as: 'zhangsan', body: { target_username: MiB, suggestion: 'x' } });
-    t.equal(res.status, 400);
-    t.match(res.body, { code: -1, error: 'invalid_request', msg: /target_username.*at most 50 characters/ });
-  });
+  t.test(
+    "the issue's reproduction: deliver with a 1 MiB target_username is a 400" + (onRealPostgres ? ' on the PostgreSQL server' : ''),
+    async (t) => {
+      const res = await api.call('POST', url(P, '/deliver'), { as: 'zhangsan', body: { target_username: MiB, suggestion: 'x' } });
+      t.equal(res.status, 400);
+      t.match(res.body, { code: -1, error: 'invalid_request', msg: /target_username.*at most 50 characters/ });
+    },
+  );
 
   // --- The corpus ---------------------------------------------------------------------
   const corpus: (Request & { mustRefuse: boolean })[] = [];
@@ -114,17 +118,38 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
   const next = <T>(xs: T[]) => xs[turn++ % xs.length];
 
   /** One field of a valid body replaced by each bad value, rotating callers and hostile headers. */
-  const vary = (method: Method, path: string, ids: number[], base: Record<string, unknown>, fields: Record<string, unknown[]>, legit: string[]) => {
+  const vary = (
+    method: Method,
+    path: string,
+    ids: number[],
+    base: Record<string, unknown>,
+    fields: Record<string, unknown[]>,
+    legit: string[],
+  ) => {
     for (const id of ids) {
       HOSTILE_HEADERS.forEach((headers, i) => {
         // Each hostile header on an otherwise invalid request, by a legitimate caller.
         // A megabyte suggestion and an unknown key: refused by every action, strict body or not.
-        corpus.push({ method, url: url(id, path), as: legit[i % legit.length], body: { ...base, suggestion: MiB, evil: 'x' }, headers, mustRefuse: true });
+        corpus.push({
+          method,
+          url: url(id, path),
+          as: legit[i % legit.length],
+          body: { ...base, suggestion: MiB, evil: 'x' },
+          headers,
+          mustRefuse: true,
+        });
       });
       for (const [field, values] of Object.entries(fields)) {
         for (const value of values) {
           const as = turn % 3 === 0 ? next(callers) : legit[turn++ % legit.length];
-          corpus.push({ method, url: url(id, path), as, body: { ...base, [field]: value }, headers: next(HOSTILE_HEADERS), mustRefuse: true });
+          corpus.push({
+            method,
+            url: url(id, path),
+            as,
+            body: { ...base, [field]: value },
+            headers: next(HOSTILE_HEADERS),
+            mustRefuse: true,
+          });
         }
       }
     }
@@ -142,28 +167,64 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
   const all = [P, L, D, H];
   const open = [P, L, D];
 
-  vary('PATCH', '', [P, L], { transition_id: 8, suggestion: 'ok' }, { transition_id: BAD_ID, suggestion: BAD_TEXT }, ['zhangsan', 'admin', 'lisi']);
-  vary('PATCH', '', [D], { transition_id: 2, suggestion: 'ok', ...leaveFields }, { transition_id: BAD_ID, suggestion: BAD_TEXT, ...badLeaveFields }, ['lilei']);
-  vary('POST', '/deliver', open, { target_username: 'lisi', suggestion: 'x' }, { target_username: BAD_USER, suggestion: BAD_TEXT, from_admin: BAD_BOOL }, ['zhangsan', 'admin', 'lilei']);
+  vary('PATCH', '', [P, L], { transition_id: 8, suggestion: 'ok' }, { transition_id: BAD_ID, suggestion: BAD_TEXT }, [
+    'zhangsan',
+    'admin',
+    'lisi',
+  ]);
+  vary(
+    'PATCH',
+    '',
+    [D],
+    { transition_id: 2, suggestion: 'ok', ...leaveFields },
+    { transition_id: BAD_ID, suggestion: BAD_TEXT, ...badLeaveFields },
+    ['lilei'],
+  );
+  vary(
+    'POST',
+    '/deliver',
+    open,
+    { target_username: 'lisi', suggestion: 'x' },
+    { target_username: BAD_USER, suggestion: BAD_TEXT, from_admin: BAD_BOOL },
+    ['zhangsan', 'admin', 'lilei'],
+  );
   vary('POST', '/add_node', open, { target_username: 'guiji' }, { target_username: BAD_USER, suggestion: BAD_TEXT }, ['zhangsan', 'lilei']);
   vary('POST', '/add_node_end', [P], { suggestion: 'x' }, { suggestion: BAD_TEXT }, ['zhangsan']);
   vary('PUT', '/state', all, { state_id: 8, suggestion: 'forced' }, { state_id: BAD_ID, suggestion: BAD_TEXT }, ['admin']);
   vary('PATCH', '/fields', [D], {}, badLeaveFields, ['admin', 'lilei']);
-  vary('PATCH', '/fields', [P, H], {}, { title: [MiB, emoji(501)], vpn_reason: [emoji(100_001), MiB, 'a\u0000'], vpn_type: ['3', MiB], [MiB]: ['x'] }, ['admin']);
+  vary(
+    'PATCH',
+    '/fields',
+    [P, H],
+    {},
+    { title: [MiB, emoji(501)], vpn_reason: [emoji(100_001), MiB, 'a\u0000'], vpn_type: ['3', MiB], [MiB]: ['x'] },
+    ['admin'],
+  );
   vary('POST', '/comments', all, { suggestion: 'hi' }, { suggestion: [...BAD_TEXT, ''] }, ['admin', 'lilei']);
   vary('POST', '/close', all, { suggestion: 'x' }, { suggestion: BAD_TEXT }, ['admin', 'lilei']);
   vary('POST', '/retreat', [D, L], { suggestion: 'x' }, { suggestion: BAD_TEXT }, ['lilei']);
-  vary('POST', '/hook_call_back', [H, P], { result: true }, { msg: BAD_TEXT, result: BAD_BOOL, field_value: BAD_FIELD_VALUES }, ['admin', 'lilei']);
+  vary('POST', '/hook_call_back', [H, P], { result: true }, { msg: BAD_TEXT, result: BAD_BOOL, field_value: BAD_FIELD_VALUES }, [
+    'admin',
+    'lilei',
+  ]);
   // Nothing to accept or retry on these tickets, whoever asks and whatever they send.
   for (const path of ['/accept', '/retry_script']) {
     for (const id of open) {
-      HOSTILE_HEADERS.forEach((headers) => corpus.push({ method: 'POST', url: url(id, path), as: next(callers), body: { anything: MiB }, headers, mustRefuse: true }));
+      HOSTILE_HEADERS.forEach((headers) =>
+        corpus.push({ method: 'POST', url: url(id, path), as: next(callers), body: { anything: MiB }, headers, mustRefuse: true }),
+      );
     }
   }
   // An unknown ticket, a non-id and an id past PostgreSQL's integers, on every action.
   for (const path of ['', '/deliver', '/state', '/fields', '/comments', '/close', '/hook_call_back']) {
     for (const raw of ['999999', 'abc', MiBDigits.slice(0, 50), '%00']) {
-      corpus.push({ method: path === '/state' ? 'PUT' : path === '' || path === '/fields' ? 'PATCH' : 'POST', url: `/api/v1.0/tickets/${raw}${path}`, as: 'admin', body: { suggestion: 'x', state_id: 8, target_username: 'lisi', transition_id: 8 }, mustRefuse: true });
+      corpus.push({
+        method: path === '/state' ? 'PUT' : path === '' || path === '/fields' ? 'PATCH' : 'POST',
+        url: `/api/v1.0/tickets/${raw}${path}`,
+        as: 'admin',
+        body: { suggestion: 'x', state_id: 8, target_username: 'lisi', transition_id: 8 },
+        mustRefuse: true,
+      });
     }
   }
 
@@ -177,16 +238,45 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
     ...badLeaveFields,
   };
   for (const [field, values] of Object.entries(createBad)) {
-    for (const value of values) corpus.push({ method: 'POST', url: '/api/v1.0/tickets', as: next(['lilei', 'jack', 'nosuchuser']), body: { ...createBase, [field]: value }, headers: next(HOSTILE_HEADERS), mustRefuse: true });
+    for (const value of values)
+      corpus.push({
+        method: 'POST',
+        url: '/api/v1.0/tickets',
+        as: next(['lilei', 'jack', 'nosuchuser']),
+        body: { ...createBase, [field]: value },
+        headers: next(HOSTILE_HEADERS),
+        mustRefuse: true,
+      });
   }
-  HOSTILE_HEADERS.forEach((headers) => corpus.push({ method: 'POST', url: '/api/v1.0/tickets', as: MiB, body: createBase, headers, mustRefuse: true }));
+  HOSTILE_HEADERS.forEach((headers) =>
+    corpus.push({ method: 'POST', url: '/api/v1.0/tickets', as: MiB, body: createBase, headers, mustRefuse: true }),
+  );
   corpus.push({ method: 'POST', url: '/api/v1.0/tickets', body: createBase, headers: { 'idempotency-key': MiB }, mustRefuse: true });
   corpus.push({ method: 'POST', url: '/api/v1.0/tickets', body: createBase, headers: { 'idempotency-key': emoji(256) }, mustRefuse: true });
-  for (const body of ['null', '[]', '"x"', '{"a":', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]']) {
+  for (const body of [
+    'null',
+    '[]',
+    '"x"',
+    '{"a":',
+    '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]',
+  ]) {
     corpus.push({ method: 'POST', url: '/api/v1.0/tickets', body, mustRefuse: true });
   }
-  corpus.push({ method: 'POST', url: '/api/v1.0/tickets', body: JSON.stringify(createBase), headers: { 'content-type': 'text/plain' }, mustRefuse: true });
-  corpus.push({ method: 'POST', url: url(P, '/comments'), as: 'admin', body: '{"suggestion":"hi"}', headers: { 'content-type': 'application/x-www-form-urlencoded' }, mustRefuse: true });
+  corpus.push({
+    method: 'POST',
+    url: '/api/v1.0/tickets',
+    body: JSON.stringify(createBase),
+    headers: { 'content-type': 'text/plain' },
+    mustRefuse: true,
+  });
+  corpus.push({
+    method: 'POST',
+    url: url(P, '/comments'),
+    as: 'admin',
+    body: '{"suggestion":"hi"}',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    mustRefuse: true,
+  });
 
   // Configuration: each hostile document is refused whole, by a super admin too.
   const configs: unknown[] = [
@@ -206,7 +296,8 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
     MiB,
   ];
   for (const body of configs) {
-    for (const as of ['admin', 'lilei']) corpus.push({ method: 'PUT', url: '/api/v1.0/config', as, body, headers: next(HOSTILE_HEADERS), mustRefuse: true });
+    for (const as of ['admin', 'lilei'])
+      corpus.push({ method: 'PUT', url: '/api/v1.0/config', as, body, headers: next(HOSTILE_HEADERS), mustRefuse: true });
   }
 
   // Reads: a megabyte or a wrong type in every query parameter; nothing to protect, no 5xx.
@@ -232,12 +323,19 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
     ['/api/v1.0/accounts/simple_depts', { search_value: 'a\u0000' }],
   ];
   for (const [path, query] of queries) {
-    for (const as of ['admin', 'hanmeimei', MiB]) corpus.push({ method: 'GET', url: path, as, query, headers: next(HOSTILE_HEADERS), mustRefuse: false });
+    for (const as of ['admin', 'hanmeimei', MiB])
+      corpus.push({ method: 'GET', url: path, as, query, headers: next(HOSTILE_HEADERS), mustRefuse: false });
   }
   for (const path of ['', '/transitions', '/flowlogs', '/flowsteps', '/participant_info']) {
-    for (const as of ['hanmeimei', 'nosuchuser', emoji(51), 'admin']) corpus.push({ method: 'GET', url: url(D, path), as, headers: next(HOSTILE_HEADERS), mustRefuse: false });
+    for (const as of ['hanmeimei', 'nosuchuser', emoji(51), 'admin'])
+      corpus.push({ method: 'GET', url: url(D, path), as, headers: next(HOSTILE_HEADERS), mustRefuse: false });
   }
-  for (const path of [`/api/v1.0/tickets/${'9'.repeat(200)}`, '/api/v1.0/workflows/states/99999999999', '/api/v1.0/workflows/0/init_state', `/api/v1.0/workflows/${MiBDigits.slice(0, 5000)}/transitions`]) {
+  for (const path of [
+    `/api/v1.0/tickets/${'9'.repeat(200)}`,
+    '/api/v1.0/workflows/states/99999999999',
+    '/api/v1.0/workflows/0/init_state',
+    `/api/v1.0/workflows/${MiBDigits.slice(0, 5000)}/transitions`,
+  ]) {
     corpus.push({ method: 'GET', url: path, as: 'admin', mustRefuse: false });
   }
 
@@ -248,8 +346,10 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
     for (const r of corpus) {
       const res = await api.call(r.method, r.url, { as: r.as, body: r.body, query: r.query, headers: r.headers });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      const what = () => `${r.method} ${r.url.slice(0, 80)} as ${String(r.as).slice(0, 20)} ${JSON.stringify(r.body ?? r.query ?? null).slice(0, 160)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
-      const enveloped = res.status < 400 || (res.body?.code === -1 && typeof res.body?.msg === 'string' && typeof res.body?.error === 'string');
+      const what = () =>
+        `${r.method} ${r.url.slice(0, 80)} as ${String(r.as).slice(0, 20)} ${JSON.stringify(r.body ?? r.query ?? null).slice(0, 160)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+      const enveloped =
+        res.status < 400 || (res.body?.code === -1 && typeof res.body?.msg === 'string' && typeof res.body?.error === 'string');
       const refusedIfNeeded = !r.mustRefuse || (res.status >= 400 && res.status < 500);
       if (res.status >= 500 || !enveloped || !refusedIfNeeded) {
         problems++;
@@ -267,7 +367,11 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
     const past = await api.call('POST', url(S, '/comments'), { as: 'admin', body: { suggestion: emoji(10_001) } });
     t.match(past, { status: 400, body: { code: -1, error: 'suggestion_too_long' } });
     const marks = '\u202Eright-to-left\u200F e\u0301\u0301\u0301 zero\u200Bwidth\uFEFF';
-    t.equal((await api.call('POST', url(S, '/comments'), { as: 'admin', body: { suggestion: marks } })).status, 200, 'RTL, combining and zero-width characters are text');
+    t.equal(
+      (await api.call('POST', url(S, '/comments'), { as: 'admin', body: { suggestion: marks } })).status,
+      200,
+      'RTL, combining and zero-width characters are text',
+    );
     const logs = await api.call('GET', url(S, '/flowlogs'), { as: 'admin', query: { per_page: 100 } });
     const suggestions = logs.body.data.value.map((l: { suggestion: string }) => l.suggestion);
     t.ok(suggestions.includes(emoji(10_000)) && suggestions.includes(marks), 'both read back unchanged');
@@ -275,10 +379,16 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
     const titled = await create(vpnTicket({ title: emoji(500), vpn_reason: emoji(100_000) }));
     const detail = await api.call('GET', url(titled), { as: 'lilei' });
     t.equal(detail.body.data.value.title, emoji(500), 'a title of 500 astral characters is stored whole');
-    t.match(await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: emoji(501) }) }), { status: 400, body: { error: 'invalid_field_value', msg: /title.*at most 500 characters/ } });
+    t.match(await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: emoji(501) }) }), {
+      status: 400,
+      body: { error: 'invalid_field_value', msg: /title.*at most 500 characters/ },
+    });
     const keyed = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket(), headers: { 'idempotency-key': 'k'.repeat(255) } });
     t.equal(keyed.status, 200, 'an Idempotency-Key of 255 characters');
-    t.match(await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket(), headers: { 'idempotency-key': 'k'.repeat(256) } }), { status: 400, body: { msg: /Idempotency-Key.*255/ } });
+    t.match(await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket(), headers: { 'idempotency-key': 'k'.repeat(256) } }), {
+      status: 400,
+      body: { msg: /Idempotency-Key.*255/ },
+    });
   });
 
   t.test('no protected ticket changed', async (t) => {
@@ -300,4 +410,3 @@ t.test('a hostile corpus leaves the engine answering and protected tickets untou
     t.ok(a <= 3 * b + 100, `median after (${a.toFixed(1)} ms) ≤ 3 × median before (${b.toFixed(1)} ms) + 100 ms`);
   });
 });
-

@@ -28,8 +28,8 @@ t.test('list categories view and intervene, and the remaining filters', async (t
     return res.body.data.value.map((i: { id: number }) => i.id).sort();
   };
 
-  t.same(await ids('jack', { category: 'view' }), [vpn, leave, draft].sort(), 'view_persons, and dept 1 above jack\'s dept');
-  t.same(await ids('wangwu', { category: 'view' }), [leave, draft].sort(), 'dept 1 above wangwu\'s dept');
+  t.same(await ids('jack', { category: 'view' }), [vpn, leave, draft].sort(), "view_persons, and dept 1 above jack's dept");
+  t.same(await ids('wangwu', { category: 'view' }), [leave, draft].sort(), "dept 1 above wangwu's dept");
   t.same(await ids('stranger', { category: 'view' }), [], 'no grant, no dept');
   t.same(await ids('guiji', { category: 'intervene' }), [vpn], 'interveners');
   t.same(await ids('jack', { category: 'intervene' }), [], 'no intervene grant');
@@ -38,15 +38,17 @@ t.test('list categories view and intervene, and the remaining filters', async (t
   t.same(await ids('admin', { category: 'all', state_ids: '3,7' }), [vpn, leave].sort(), 'state_ids');
   t.same(await ids('admin', { category: 'all', ticket_ids: `${draft}` }), [draft], 'ticket_ids');
 
-  const child = (
-    await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ parent_ticket_id: leave, parent_ticket_state_id: 3 }) })
-  ).body.data.ticket_id;
+  const child = (await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ parent_ticket_id: leave, parent_ticket_state_id: 3 }) }))
+    .body.data.ticket_id;
   t.same(await ids('admin', { category: 'all', parent_ticket_id: leave }), [child], 'parent_ticket_id');
   t.same(await ids('admin', { category: 'all', parent_ticket_id: leave, parent_ticket_state_id: 4 }), [], 'parent_ticket_state_id');
 
   // A workflow without view check is visible to all; elsewhere only one's own tickets.
-  const open = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: { workflows: [{ ...leaveWf, view_permission_check: false }] } });
+  const open = await api.call('PUT', '/api/v1.0/config', {
+    as: 'admin',
+    body: { workflows: [{ ...leaveWf, view_permission_check: false }] },
+  });
   t.equal(open.status, 200);
   t.same(await ids('hanmeimei', { category: 'all' }), [leave, draft].sort(), 'every ticket of the open workflow, none of the checked one');
-  t.same(await ids('lilei', { category: 'all' }), [vpn, leave, draft, child].sort(), 'the open workflow plus lilei\'s own vpn tickets');
+  t.same(await ids('lilei', { category: 'all' }), [vpn, leave, draft, child].sort(), "the open workflow plus lilei's own vpn tickets");
 });

@@ -44,7 +44,8 @@ t.test('participants from fields, from the parent ticket, and by lot', async (t)
   t.equal(applied.status, 200, JSON.stringify(applied.body));
   const detail = async (id: number) => (await api.call('GET', `/api/v1.0/tickets/${id}`, { as: 'admin' })).body.data.value;
 
-  const parent = (await api.call('POST', '/api/v1.0/tickets', { body: { workflow_id: 50, transition_id: 501, reviewer: 'jack' } })).body.data.ticket_id;
+  const parent = (await api.call('POST', '/api/v1.0/tickets', { body: { workflow_id: 50, transition_id: 501, reviewer: 'jack' } })).body
+    .data.ticket_id;
   t.match(await detail(parent), { state_id: 502, participant_type_id: 1, participant: 'jack' }, 'type 7: the reviewer field');
 
   const child = (
@@ -52,11 +53,18 @@ t.test('participants from fields, from the parent ticket, and by lot', async (t)
       body: { workflow_id: 51, transition_id: 511, parent_ticket_id: parent, parent_ticket_state_id: 502 },
     })
   ).body.data.ticket_id;
-  t.match(await detail(child), { state_id: 512, participant: 'jack', parent_ticket_id: parent }, 'type 8: the parent\'s reviewer');
+  t.match(await detail(child), { state_id: 512, participant: 'jack', parent_ticket_id: parent }, "type 8: the parent's reviewer");
 
   const passed = await api.call('PATCH', `/api/v1.0/tickets/${child}`, { as: 'jack', body: { transition_id: 512 } });
   t.equal(passed.status, 200);
-  t.match(await detail(child), { state_id: 513, participant_type_id: 1, participant: 'guiji' }, 'random picks one username (the draw 0.99 is the last)');
+  t.match(
+    await detail(child),
+    { state_id: 513, participant_type_id: 1, participant: 'guiji' },
+    'random picks one username (the draw 0.99 is the last)',
+  );
   const children = await api.call('GET', '/api/v1.0/tickets', { as: 'admin', query: { category: 'all', parent_ticket_id: parent } });
-  t.same(children.body.data.value.map((i: { id: number }) => i.id), [child]);
+  t.same(
+    children.body.data.value.map((i: { id: number }) => i.id),
+    [child],
+  );
 });

@@ -63,7 +63,11 @@ function helpers(api: TestApp) {
     t.same(JSON.parse(v.multi_all_person), expect.multi_all_person ?? {}, `${step}: multi_all_person`);
     for (const [user, names] of Object.entries(expect.buttons)) {
       const got = await buttons(id, user);
-      t.same(got.map((b) => b.transition_name), names, `${step}: ${user}'s buttons`);
+      t.same(
+        got.map((b) => b.transition_name),
+        names,
+        `${step}: ${user}'s buttons`,
+      );
       if (names[0] === '接单') t.match(got[0], { transition_id: 0, is_accept: true, in_add_node: false }, `${step}: ${user} must accept`);
       if (names[0] === '完成') t.match(got[0], { transition_id: 0, is_accept: false, in_add_node: true }, `${step}: ${user} is consulted`);
     }
@@ -93,7 +97,11 @@ t.test('leave (请假申请): the long way through the hr state', async (t) => {
     buttons: { zhangsan: ['同意', '拒绝'], lisi: ['同意', '拒绝'], lilei: [], jack: [] },
     lists: { lilei: ['relation', 'owner'], zhangsan: ['duty', 'relation'], lisi: ['duty', 'relation'], jack: [] },
   });
-  t.same((await buttons(id, 'zhangsan')).map((b) => b.transition_id), [3, 4], 'real transition ids of state 3');
+  t.same(
+    (await buttons(id, 'zhangsan')).map((b) => b.transition_id),
+    [3, 4],
+    'real transition ids of state 3',
+  );
 
   const handled = await act(t, 'PATCH', url, 'zhangsan', { transition_id: 3, suggestion: 'ok by me' });
   t.same(handled.body, { code: 0, msg: '', data: {} }, 'handle answers data {}');
@@ -202,7 +210,8 @@ t.test('leave (请假申请): the long way through the hr state', async (t) => {
 t.test('leave (请假申请): one day skips hr', async (t) => {
   const api = await startApp(t);
   const { act, check } = helpers(api);
-  const id = (await act(t, 'POST', '/api/v1.0/tickets', 'lilei', leaveTicket({ leave_days: 1, leave_end: '2026-12-01' }))).body.data.ticket_id as number;
+  const id = (await act(t, 'POST', '/api/v1.0/tickets', 'lilei', leaveTicket({ leave_days: 1, leave_end: '2026-12-01' }))).body.data
+    .ticket_id as number;
   const url = `/api/v1.0/tickets/${id}`;
   await check(t, id, 'created', {
     state_id: 3,
@@ -336,7 +345,7 @@ t.test('vpn (vpn申请): temporary access skips the hook', async (t) => {
   });
 
   await act(t, 'PATCH', url, 'wangwu', { transition_id: 9 });
-  await check(t, id, 'wangwu agreed: vpn_type 1 routes to the creator\'s confirmation', {
+  await check(t, id, "wangwu agreed: vpn_type 1 routes to the creator's confirmation", {
     state_id: 10,
     act_state_id: 1,
     participant_type_id: 1,
@@ -400,13 +409,12 @@ t.test('vpn (vpn申请): long-term access waits for the hook', async (t) => {
     lists: { lilei: ['relation', 'owner'] },
   });
   t.equal(afterFailure.script_run_last_result, false);
-  const logs = await api.runtime.database.db
-    .selectFrom('ticket_flow_logs')
-    .selectAll()
-    .where('ticket_id', '=', id)
-    .orderBy('id')
-    .execute();
-  t.match(logs.at(-1), { intervene_type_id: 9, participant_type_id: 10, participant: 'hook', suggestion: 'boom', state_id: 9, transition_id: 0 }, 'a hook flow log');
+  const logs = await api.runtime.database.db.selectFrom('ticket_flow_logs').selectAll().where('ticket_id', '=', id).orderBy('id').execute();
+  t.match(
+    logs.at(-1),
+    { intervene_type_id: 9, participant_type_id: 10, participant: 'hook', suggestion: 'boom', state_id: 9, transition_id: 0 },
+    'a hook flow log',
+  );
 
   const retry = await act(t, 'POST', `${url}/retry_script`, 'lilei');
   t.same(retry.body, { code: 0, msg: 'Ticket script or hook retry start successful', data: {} });
@@ -423,8 +431,14 @@ t.test('vpn (vpn申请): long-term access waits for the hook', async (t) => {
     buttons: { lilei: ['确认完成', '未生效'] },
     lists: { lilei: ['duty', 'relation', 'owner'], wangwu: ['relation', 'worked'] },
   });
-  const advanced = (await api.runtime.database.db.selectFrom('ticket_flow_logs').selectAll().where('ticket_id', '=', id).orderBy('id').execute()).at(-1);
-  t.match(advanced, { intervene_type_id: 0, transition_id: 10, state_id: 9, participant: 'loonrobot', suggestion: 'ok' }, 'the engine moved it');
+  const advanced = (
+    await api.runtime.database.db.selectFrom('ticket_flow_logs').selectAll().where('ticket_id', '=', id).orderBy('id').execute()
+  ).at(-1);
+  t.match(
+    advanced,
+    { intervene_type_id: 0, transition_id: 10, state_id: 9, participant: 'loonrobot', suggestion: 'ok' },
+    'the engine moved it',
+  );
 
   const before = await api.call('GET', url, { as: 'admin' });
   const again = await api.call('POST', `${url}/hook_call_back`, { as: 'lilei', body: { result: true, msg: 'again' } });

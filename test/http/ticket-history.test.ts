@@ -14,7 +14,6 @@ async function act(t: Test, api: TestApp, method: 'POST' | 'PATCH' | 'PUT', url:
   return res.body;
 }
 
-
 t.test('ticket history: flow logs, flow steps, states and participants', async (t) => {
   const api = await startApp(t);
   const create = async (body: Record<string, unknown>, as = 'lilei') => {
@@ -85,18 +84,37 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
   t.test('flowlogs: every action with its synthetic or real transition name, oldest first on desc=0', async (t) => {
     const logs = await allLogs({ desc: '0' });
     t.same(logs.map(summary), expected);
-    t.same(logs.map((l) => l.id), [...logs.map((l) => l.id)].sort((a, b) => a - b), 'ordered by id');
+    t.same(
+      logs.map((l) => l.id),
+      [...logs.map((l) => l.id)].sort((a, b) => a - b),
+      'ordered by id',
+    );
     t.ok(logs.every((l) => l.ticket_id === vpn));
     t.same(logs.map((l) => l.suggestion).slice(0, 5), ['请尽快处理', 'please hurry', 'ok by me', '', '接单处理']);
-    t.equal(logs[10].suggestion, 'boom', 'the hook\'s message');
-    t.same(logs.map((l) => l.state.state_name).slice(0, 5), ['发起人-新建中', '发起人tl-审批中', '发起人tl-审批中', '发起人tl-审批中', '运维人员-审批中']);
+    t.equal(logs[10].suggestion, 'boom', "the hook's message");
+    t.same(logs.map((l) => l.state.state_name).slice(0, 5), [
+      '发起人-新建中',
+      '发起人tl-审批中',
+      '发起人tl-审批中',
+      '发起人tl-审批中',
+      '运维人员-审批中',
+    ]);
   });
 
   t.test('flowlogs: the item shape of ticket.rst, both timestamps', async (t) => {
     const [newest] = await allLogs();
     t.same(Object.keys(newest).sort(), [
-      'gmt_created', 'gmt_modified', 'id', 'intervene_type_id', 'participant', 'participant_info', 'participant_type_id', 'state',
-      'suggestion', 'ticket_id', 'transition',
+      'gmt_created',
+      'gmt_modified',
+      'id',
+      'intervene_type_id',
+      'participant',
+      'participant_info',
+      'participant_type_id',
+      'state',
+      'suggestion',
+      'ticket_id',
+      'transition',
     ]);
     t.match(newest.gmt_created, TIMESTAMP);
     t.equal(newest.gmt_modified, newest.gmt_created);
@@ -108,8 +126,20 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
       participant_email: 'lilei@163.com',
       participant_phone: '13888888888',
     });
-    t.same(logs[10].participant_info, { participant_type_id: 10, participant: 'hook', participant_alias: 'hook', participant_email: '', participant_phone: '' });
-    t.same(logs[11].participant_info, { participant_type_id: 1, participant: 'loonrobot', participant_alias: 'loonrobot', participant_email: '', participant_phone: '' });
+    t.same(logs[10].participant_info, {
+      participant_type_id: 10,
+      participant: 'hook',
+      participant_alias: 'hook',
+      participant_email: '',
+      participant_phone: '',
+    });
+    t.same(logs[11].participant_info, {
+      participant_type_id: 1,
+      participant: 'loonrobot',
+      participant_alias: 'loonrobot',
+      participant_email: '',
+      participant_phone: '',
+    });
   });
 
   t.test('flowlogs: newest first by default, paged', async (t) => {
@@ -128,7 +158,10 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
 
   t.test('flowlogs: ticket_data=1 adds the snapshot after each action', async (t) => {
     const plain = await allLogs({ ticket_data: '0' });
-    t.ok(plain.every((l) => !('ticket_data' in l)), 'absent unless asked for');
+    t.ok(
+      plain.every((l) => !('ticket_data' in l)),
+      'absent unless asked for',
+    );
     const logs = await allLogs({ ticket_data: '1', desc: '0' });
     const data = logs.map((l) => l.ticket_data!);
     t.ok(data.every((d) => d !== undefined && typeof d === 'object'));
@@ -150,7 +183,11 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
     t.notOk('fields' in data[0] || 'app' in data[0] || 'revision' in data[0] || 'workflow_version' in data[0], 'no storage columns');
     t.equal(data[7].vpn_type, null, 'before the field change');
     t.equal(data[8].vpn_type, '2', 'after the field change');
-    t.same(data.map((d) => d.state_id), [7, 7, 7, 8, 8, 8, 8, 8, 8, 9, 9, 10], 'the state after each action');
+    t.same(
+      data.map((d) => d.state_id),
+      [7, 7, 7, 8, 8, 8, 8, 8, 8, 9, 9, 10],
+      'the state after each action',
+    );
     t.same(String(data[3].participant).split(',').sort(), ['guiji', 'wangwu'], 'dept 3 to accept');
     t.equal(data[4].participant, 'guiji');
   });
@@ -162,13 +199,24 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
     t.equal(current_state_id, 10);
     t.same(
       value.map((s: { state_id: number; state_name: string; order_id: number }) => [s.state_id, s.order_id]),
-      [[6, 1], [7, 2], [8, 3], [9, 4], [10, 6], [11, 7]],
+      [
+        [6, 1],
+        [7, 2],
+        [8, 3],
+        [9, 4],
+        [10, 6],
+        [11, 7],
+      ],
     );
     t.same(Object.keys(value[0]).sort(), ['order_id', 'state_flow_log_list', 'state_id', 'state_name']);
     const ids = (s: { state_flow_log_list: { id: number }[] }) => s.state_flow_log_list.length;
     t.same(value.map(ids), [1, 3, 6, 2, 0, 0]);
     const tl = value[1].state_flow_log_list as (Log & { state_id: number; attribute_type_id: number })[];
-    t.same(tl.map((l) => l.participant), ['admin', 'zhangsan', 'lilei'], 'newest first');
+    t.same(
+      tl.map((l) => l.participant),
+      ['admin', 'zhangsan', 'lilei'],
+      'newest first',
+    );
     t.ok(tl[0].id > tl[1].id && tl[1].id > tl[2].id);
     t.match(tl[2], {
       state_id: 7,
@@ -193,7 +241,10 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
     const several = await create(vpnTicket());
     const multi = await api.call('GET', `${base}/${several}/participant_info`, { as: 'lilei' });
     t.same(multi.body.data.participant_username_list, ['zhangsan', 'admin']);
-    t.same(multi.body.data.participant_info_list.map((u: { alias: string }) => u.alias), ['张三', '超级管理员']);
+    t.same(
+      multi.body.data.participant_info_list.map((u: { alias: string }) => u.alias),
+      ['张三', '超级管理员'],
+    );
     await act(t, api, 'PUT', `${base}/${several}/state`, 'admin', { state_id: 9 });
     const hook = await api.call('GET', `${base}/${several}/participant_info`, { as: 'lilei' });
     t.same(hook.body.data, { participant_username_list: [], participant_info_list: [] }, 'a hook state names nobody');
@@ -216,7 +267,15 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
     });
     const spaced = await api.call('GET', `${base}/states`, { query: { ticket_ids: ` ${leave} , ${leave},` } });
     t.same(Object.keys(spaced.body.data), [String(leave)]);
-    for (const bad of [{}, { ticket_ids: '' }, { ticket_ids: ',' }, { ticket_ids: '1,a' }, { ticket_ids: '0' }, { ticket_ids: '1.5' }, { ticket_ids: '99999999999999999999' }] as Record<string, string>[]) {
+    for (const bad of [
+      {},
+      { ticket_ids: '' },
+      { ticket_ids: ',' },
+      { ticket_ids: '1,a' },
+      { ticket_ids: '0' },
+      { ticket_ids: '1.5' },
+      { ticket_ids: '99999999999999999999' },
+    ] as Record<string, string>[]) {
       const refused = await api.call('GET', `${base}/states`, { query: bad });
       t.equal(refused.status, 400, JSON.stringify(bad));
       t.match(refused.body, { code: -1, error: 'invalid_request', msg: /ticket_ids/ });
@@ -232,7 +291,7 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
       as: 'admin',
       body: { apps: [{ ...NARROW_APP, ticket_sn_prefix: 'narrow', workflow_ids: [1] }] },
     });
-    t.equal(applied.status, 200, "config applied", { body: applied.body });
+    t.equal(applied.status, 200, 'config applied', { body: applied.body });
     const states = await api.call('GET', `${base}/states`, { app: NARROW_APP, query: { ticket_ids: `${vpn},${leave}` } });
     t.same(Object.keys(states.body.data), [String(leave)]);
     for (const path of ['flowlogs', 'flowsteps', 'participant_info']) {
@@ -280,7 +339,10 @@ t.test('ticket history: flow logs, flow steps, states and participants', async (
       t.equal(res.status, 400, JSON.stringify(query));
       t.match(res.body, { code: -1, error: 'invalid_request', msg });
     }
-    t.equal((await api.call('GET', `${base}/${vpn}/flowlogs`, { query: { per_page: '1000', ticket_data: 'true', desc: 'false' } })).status, 200);
+    t.equal(
+      (await api.call('GET', `${base}/${vpn}/flowlogs`, { query: { per_page: '1000', ticket_data: 'true', desc: 'false' } })).status,
+      200,
+    );
   });
 
   t.test('hook configuration never appears in a history', async (t) => {
@@ -319,7 +381,7 @@ t.test('flow steps hide hidden states and render a ticket with its own workflow 
     transitions: leave.transitions.map((tr) => (tr.id === 1 ? { ...tr, name: '提交申请' } : tr)),
   };
   const applied = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: { workflows: [changed] } });
-  t.equal(applied.status, 200, "config applied", { body: applied.body });
+  t.equal(applied.status, 200, 'config applied', { body: applied.body });
   const newer = await create();
 
   const steps = async (id: number) => {
@@ -329,13 +391,26 @@ t.test('flow steps hide hidden states and render a ticket with its own workflow 
   };
 
   const before = await steps(newer);
-  t.same(before.value.map((s) => s.state_id), [1, 3, 5], 'the hidden state is left out while the ticket is elsewhere');
+  t.same(
+    before.value.map((s) => s.state_id),
+    [1, 3, 5],
+    'the hidden state is left out while the ticket is elsewhere',
+  );
   t.equal(before.value[1].state_name, 'TL审批(新)');
   const oldSteps = await steps(older);
-  t.same(oldSteps.value.map((s) => [s.state_id, s.state_name]), [[1, '新建中'], [3, 'TL审批中'], [4, '人事部门-处理中'], [5, '结束']], 'the older ticket keeps its version');
+  t.same(
+    oldSteps.value.map((s) => [s.state_id, s.state_name]),
+    [
+      [1, '新建中'],
+      [3, 'TL审批中'],
+      [4, '人事部门-处理中'],
+      [5, '结束'],
+    ],
+    'the older ticket keeps its version',
+  );
 
   const oldLogs = await api.call('GET', `${base}/${older}/flowlogs`, { as: 'wangwu' });
-  t.equal(oldLogs.body.data.value[0].transition.transition_name, '提交', 'transition names from the ticket\'s version');
+  t.equal(oldLogs.body.data.value[0].transition.transition_name, '提交', "transition names from the ticket's version");
   const newLogs = await api.call('GET', `${base}/${newer}/flowlogs`, { as: 'wangwu' });
   t.equal(newLogs.body.data.value[0].transition.transition_name, '提交申请');
   t.equal(newLogs.body.data.value[0].state.state_name, '新建中');
@@ -345,14 +420,26 @@ t.test('flow steps hide hidden states and render a ticket with its own workflow 
   await act(t, api, 'PATCH', `${base}/${newer}`, 'lisi', { transition_id: 3 });
   const during = await steps(newer);
   t.equal(during.current_state_id, 4);
-  t.same(during.value.map((s) => s.state_id), [1, 3, 4, 5], 'a hidden state is shown while the ticket is in it');
+  t.same(
+    during.value.map((s) => s.state_id),
+    [1, 3, 4, 5],
+    'a hidden state is shown while the ticket is in it',
+  );
   t.equal(during.value[1].state_flow_log_list.length, 2);
 
   const td = await api.call('GET', `${base}/${newer}/flowlogs`, { as: 'wangwu', query: { ticket_data: '1', desc: '0' } });
   t.same(
-    Object.keys(td.body.data.value[0].ticket_data).filter((k) => k.startsWith('leave_')).sort(),
+    Object.keys(td.body.data.value[0].ticket_data)
+      .filter((k) => k.startsWith('leave_'))
+      .sort(),
     ['leave_days', 'leave_end', 'leave_proxy', 'leave_reason', 'leave_start', 'leave_type'],
     'every custom field of the version, set or not',
   );
-  t.match(td.body.data.value[0].ticket_data, { leave_proxy: null, leave_reason: null, leave_days: 3, leave_start: '2026-12-01', leave_type: '1' });
+  t.match(td.body.data.value[0].ticket_data, {
+    leave_proxy: null,
+    leave_reason: null,
+    leave_days: 3,
+    leave_start: '2026-12-01',
+    leave_type: '1',
+  });
 });

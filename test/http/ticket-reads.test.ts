@@ -11,22 +11,31 @@ t.test('reading tickets', async (t) => {
   const vpn = await create(vpnTicket());
   const leave = await create(leaveTicket(), 'wangwu');
 
-  t.test('a current handler sees the state\'s form with its attributes', async (t) => {
+  t.test("a current handler sees the state's form with its attributes", async (t) => {
     // vpn state 7 is handled by zhangsan and admin.
     const res = await api.call('GET', `/api/v1.0/tickets/${vpn}`, { as: 'zhangsan' });
     t.equal(res.status, 200);
     const fields = res.body.data.value.field_list;
     t.same(
       fields.map((f: { field_key: string; field_attribute: number }) => [f.field_key, f.field_attribute]),
-      [['sn', 1], ['title', 1], ['vpn_reason', 1], ['creator', 1], ['gmt_created', 1]],
-      'the keys of state 7\'s state_field, in order_id order',
+      [
+        ['sn', 1],
+        ['title', 1],
+        ['vpn_reason', 1],
+        ['creator', 1],
+        ['gmt_created', 1],
+      ],
+      "the keys of state 7's state_field, in order_id order",
     );
-    t.match(fields.find((f: { field_key: string }) => f.field_key === 'vpn_reason'), {
-      field_name: '申请原因',
-      field_value: 'remote work',
-      field_type_id: 55,
-      order_id: 30,
-    });
+    t.match(
+      fields.find((f: { field_key: string }) => f.field_key === 'vpn_reason'),
+      {
+        field_name: '申请原因',
+        field_value: 'remote work',
+        field_type_id: 55,
+        order_id: 30,
+      },
+    );
   });
 
   t.test('a related viewer sees display_form, read-only', async (t) => {
@@ -38,11 +47,33 @@ t.test('reading tickets', async (t) => {
     t.ok(res.body.data.value.field_list.every((f: { field_attribute: number }) => f.field_attribute === 1));
   });
 
-  t.test('the detail carries loonflow\'s columns and the binding extras', async (t) => {
+  t.test("the detail carries loonflow's columns and the binding extras", async (t) => {
     const v = (await api.call('GET', `/api/v1.0/tickets/${leave}`, { as: 'wangwu' })).body.data.value;
-    for (const key of ['workflow_id', 'in_add_node', 'gmt_created', 'id', 'relation', 'title', 'sn', 'parent_ticket_id', 'creator',
-      'script_run_last_result', 'gmt_modified', 'act_state_id', 'multi_all_person', 'creator_info', 'participant_type_id', 'state_id',
-      'is_end', 'is_deleted', 'field_list', 'parent_ticket_state_id', 'add_node_man', 'participant', 'state_info']) {
+    for (const key of [
+      'workflow_id',
+      'in_add_node',
+      'gmt_created',
+      'id',
+      'relation',
+      'title',
+      'sn',
+      'parent_ticket_id',
+      'creator',
+      'script_run_last_result',
+      'gmt_modified',
+      'act_state_id',
+      'multi_all_person',
+      'creator_info',
+      'participant_type_id',
+      'state_id',
+      'is_end',
+      'is_deleted',
+      'field_list',
+      'parent_ticket_state_id',
+      'add_node_man',
+      'participant',
+      'state_info',
+    ]) {
       t.ok(key in v, `has ${key}`);
     }
     t.match(v.gmt_created, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
@@ -74,9 +105,16 @@ t.test('reading tickets', async (t) => {
     const outsider = await api.call('GET', '/api/v1.0/tickets', { as: 'jack', query: { category: 'all' } });
     t.equal(outsider.body.data.total, 0, 'all never lists what the detail would refuse: both workflows check view permission');
     const creator = await api.call('GET', '/api/v1.0/tickets', { as: 'wangwu', query: { category: 'all' } });
-    t.same(creator.body.data.value.map((i: { id: number }) => i.id), [leave], 'but a user\'s own tickets are in all');
+    t.same(
+      creator.body.data.value.map((i: { id: number }) => i.id),
+      [leave],
+      "but a user's own tickets are in all",
+    );
     const owner = await api.call('GET', '/api/v1.0/tickets', { as: 'wangwu', query: { category: 'owner' } });
-    t.same(owner.body.data.value.map((i: { id: number }) => i.id), [leave]);
+    t.same(
+      owner.body.data.value.map((i: { id: number }) => i.id),
+      [leave],
+    );
     const item = owner.body.data.value[0];
     t.match(item, {
       state: { state_id: 3, state_name: 'TL审批中' },
@@ -91,18 +129,34 @@ t.test('reading tickets', async (t) => {
     const more = [await create(vpnTicket({ title: 'page a' })), await create(vpnTicket({ title: 'page b' }))];
     const page1 = await api.call('GET', '/api/v1.0/tickets', { as: 'admin', query: { category: 'all', per_page: 2, page: 1 } });
     t.match(page1.body.data, { total: 4, page: 1, per_page: 2 });
-    t.same(page1.body.data.value.map((i: { id: number }) => i.id), [more[1], more[0]], 'newest first by default');
+    t.same(
+      page1.body.data.value.map((i: { id: number }) => i.id),
+      [more[1], more[0]],
+      'newest first by default',
+    );
     const page2 = await api.call('GET', '/api/v1.0/tickets', { as: 'admin', query: { category: 'all', per_page: 2, page: 2 } });
-    t.same(page2.body.data.value.map((i: { id: number }) => i.id), [leave, vpn]);
+    t.same(
+      page2.body.data.value.map((i: { id: number }) => i.id),
+      [leave, vpn],
+    );
     const oldest = await api.call('GET', '/api/v1.0/tickets', { as: 'admin', query: { category: 'all', per_page: 1, reverse: '0' } });
-    t.same(oldest.body.data.value.map((i: { id: number }) => i.id), [vpn]);
+    t.same(
+      oldest.body.data.value.map((i: { id: number }) => i.id),
+      [vpn],
+    );
     const byTitle = await api.call('GET', '/api/v1.0/tickets', { as: 'admin', query: { category: 'all', title: 'page' } });
     t.equal(byTitle.body.data.total, 2);
     const byWorkflow = await api.call('GET', '/api/v1.0/tickets', { as: 'admin', query: { category: 'all', workflow_ids: '1' } });
-    t.same(byWorkflow.body.data.value.map((i: { id: number }) => i.id), [leave]);
+    t.same(
+      byWorkflow.body.data.value.map((i: { id: number }) => i.id),
+      [leave],
+    );
     const sn = (await api.call('GET', `/api/v1.0/tickets/${vpn}`)).body.data.value.sn as string;
     const bySn = await api.call('GET', '/api/v1.0/tickets', { as: 'admin', query: { category: 'all', sn: sn.slice(0, -1) } });
-    t.ok(bySn.body.data.value.some((i: { id: number }) => i.id === vpn), 'sn prefix');
+    t.ok(
+      bySn.body.data.value.some((i: { id: number }) => i.id === vpn),
+      'sn prefix',
+    );
     const outside = await api.call('GET', '/api/v1.0/tickets', { as: 'admin', query: { category: 'all', create_end: '2020-01-01' } });
     t.equal(outside.body.data.total, 0, 'an explicit window');
   });

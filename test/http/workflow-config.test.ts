@@ -8,7 +8,6 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const SECRETS = /demo-hook-token|hook_token|hook_url|external_token|127\.0\.0\.1:9000/;
 const wf = '/api/v1.0/workflows';
 
-
 t.test('workflow configuration reads', async (t) => {
   const api = await startApp(t);
   const get = async (url: string, query: Record<string, string | number> = {}, as = 'lilei') => {
@@ -22,11 +21,30 @@ t.test('workflow configuration reads', async (t) => {
   t.test('states: full rows by order_id with state_field_str and participant_info', async (t) => {
     const data = await get(`${wf}/2/states`);
     t.match(data, { page: 1, per_page: 10, total: 6 });
-    t.same(data.value.map((s: Item) => s.id), [6, 7, 8, 9, 10, 11]);
+    t.same(
+      data.value.map((s: Item) => s.id),
+      [6, 7, 8, 9, 10, 11],
+    );
     const [start, tl, ops, hook] = data.value as Item[];
     t.same(Object.keys(tl).sort(), [
-      'creator', 'distribute_type_id', 'enable_retreat', 'gmt_created', 'gmt_modified', 'id', 'is_deleted', 'is_hidden', 'label', 'name', 'order_id',
-      'participant', 'participant_info', 'participant_type_id', 'remember_last_man_enable', 'state_field_str', 'type_id', 'workflow_id',
+      'creator',
+      'distribute_type_id',
+      'enable_retreat',
+      'gmt_created',
+      'gmt_modified',
+      'id',
+      'is_deleted',
+      'is_hidden',
+      'label',
+      'name',
+      'order_id',
+      'participant',
+      'participant_info',
+      'participant_type_id',
+      'remember_last_man_enable',
+      'state_field_str',
+      'type_id',
+      'workflow_id',
     ]);
     t.match(tl, {
       id: 7,
@@ -51,7 +69,12 @@ t.test('workflow configuration reads', async (t) => {
       participant_alias: '张三,超级管理员',
     });
     t.match(start.participant_info, { participant: 'creator', participant_type_name: '变量', participant_alias: '工单创建人' });
-    t.match(ops.participant_info, { participant: '3', participant_name: '运维部', participant_type_name: '部门', participant_alias: '运维部' });
+    t.match(ops.participant_info, {
+      participant: '3',
+      participant_name: '运维部',
+      participant_type_name: '部门',
+      participant_alias: '运维部',
+    });
     t.same(hook.participant_info, {
       participant: 'hook',
       participant_name: 'hook',
@@ -61,15 +84,25 @@ t.test('workflow configuration reads', async (t) => {
     });
     t.equal(hook.participant, 'hook', 'the hook config is masked');
     const leave = await get(`${wf}/1/states`);
-    t.match(leave.value.find((s: Item) => s.id === 4).participant_info, { participant: '2', participant_name: 'hr', participant_type_name: '角色' });
+    t.match(leave.value.find((s: Item) => s.id === 4).participant_info, {
+      participant: '2',
+      participant_name: 'hr',
+      participant_type_name: '角色',
+    });
   });
 
   t.test('states and simple_states: paged and searchable', async (t) => {
     const page = await get(`${wf}/2/states`, { per_page: 2, page: 2 });
-    t.same(page.value.map((s: Item) => s.id), [8, 9]);
+    t.same(
+      page.value.map((s: Item) => s.id),
+      [8, 9],
+    );
     t.match(page, { page: 2, per_page: 2, total: 6 });
     const searched = await get(`${wf}/2/states`, { search_value: '发起人' });
-    t.same(searched.value.map((s: Item) => s.id), [6, 7, 10]);
+    t.same(
+      searched.value.map((s: Item) => s.id),
+      [6, 7, 10],
+    );
     const simple = await get(`${wf}/2/simple_states`, { per_page: 4 });
     t.same(simple, {
       value: [
@@ -89,12 +122,39 @@ t.test('workflow configuration reads', async (t) => {
   t.test('one state by id, in whichever workflow has it', async (t) => {
     const hook = await get(`${wf}/states/9`);
     t.same(Object.keys(hook).sort(), [
-      'creator', 'distribute_type_id', 'gmt_created', 'id', 'is_hidden', 'label', 'name', 'order_id', 'participant', 'participant_type_id',
-      'state_field', 'type_id', 'workflow_id',
+      'creator',
+      'distribute_type_id',
+      'gmt_created',
+      'id',
+      'is_hidden',
+      'label',
+      'name',
+      'order_id',
+      'participant',
+      'participant_type_id',
+      'state_field',
+      'type_id',
+      'workflow_id',
     ]);
-    t.match(hook, { id: 9, workflow_id: 2, participant_type_id: 10, participant: 'hook', state_field: {}, label: {}, creator: '', gmt_created: TIMESTAMP });
+    t.match(hook, {
+      id: 9,
+      workflow_id: 2,
+      participant_type_id: 10,
+      participant: 'hook',
+      state_field: {},
+      label: {},
+      creator: '',
+      gmt_created: TIMESTAMP,
+    });
     const tl = await get(`${wf}/states/3`);
-    t.match(tl, { id: 3, name: 'TL审批中', workflow_id: 1, distribute_type_id: 4, participant: 'zhangsan,lisi', state_field: { title: 1, leave_days: 1 } });
+    t.match(tl, {
+      id: 3,
+      name: 'TL审批中',
+      workflow_id: 1,
+      distribute_type_id: 4,
+      participant: 'zhangsan,lisi',
+      state_field: { title: 1, leave_days: 1 },
+    });
     const unknown = await api.call('GET', `${wf}/states/999`);
     t.equal(unknown.status, 404);
     t.match(unknown.body, { code: -1, error: 'state_not_found', msg: /999/ });
@@ -108,7 +168,10 @@ t.test('workflow configuration reads', async (t) => {
 
   t.test('custom fields: ordered by id, paged, searchable', async (t) => {
     const data = await get(`${wf}/1/custom_fields`);
-    t.same(data.value.map((f: Item) => f.id), [1, 2, 3, 4, 5, 6]);
+    t.same(
+      data.value.map((f: Item) => f.id),
+      [1, 2, 3, 4, 5, 6],
+    );
     t.equal(data.total, 6);
     t.match(data.value[4], {
       id: 5,
@@ -125,11 +188,22 @@ t.test('workflow configuration reads', async (t) => {
       is_deleted: false,
     });
     const paged = await get(`${wf}/1/custom_fields`, { per_page: 4, page: 2 });
-    t.same(paged.value.map((f: Item) => f.field_key), ['leave_type', 'leave_reason']);
+    t.same(
+      paged.value.map((f: Item) => f.field_key),
+      ['leave_type', 'leave_reason'],
+    );
     const searched = await get(`${wf}/1/custom_fields`, { search_value: 'PROXY' });
-    t.same(searched.value.map((f: Item) => f.field_key), ['leave_proxy'], 'case-insensitive, on the key');
+    t.same(
+      searched.value.map((f: Item) => f.field_key),
+      ['leave_proxy'],
+      'case-insensitive, on the key',
+    );
     const byName = await get(`${wf}/2/custom_fields`, { search_value: '权限' });
-    t.same(byName.value.map((f: Item) => f.field_key), ['vpn_type'], 'and on the name');
+    t.same(
+      byName.value.map((f: Item) => f.field_key),
+      ['vpn_type'],
+      'and on the name',
+    );
   });
 
   t.test('transitions: for workflow admins and super admins only', async (t) => {
@@ -137,7 +211,10 @@ t.test('workflow configuration reads', async (t) => {
     t.equal(refused.status, 403);
     t.match(refused.body, { code: -1, error: 'not_permitted', msg: /admin/ });
     const data = await get(`${wf}/1/transitions`, {}, 'admin');
-    t.same(data.value.map((tr: Item) => tr.id), [1, 2, 3, 4, 5, 6]);
+    t.same(
+      data.value.map((tr: Item) => tr.id),
+      [1, 2, 3, 4, 5, 6],
+    );
     const agree = data.value[2];
     t.match(agree, {
       id: 3,
@@ -166,9 +243,15 @@ t.test('workflow configuration reads', async (t) => {
     const data = await get(`${wf}/2/simple_description`);
     t.same(data.workflow_basic_info, { id: 2, name: 'vpn申请' });
     t.same(await get(`${wf}/2/simple_description`, { per_page: 0 }), data, 'not paged: paging parameters are ignored');
-    t.same(data.workflow_state_info.map((s: Item) => s.id), [6, 7, 8, 9, 10, 11]);
+    t.same(
+      data.workflow_state_info.map((s: Item) => s.id),
+      [6, 7, 8, 9, 10, 11],
+    );
     t.same(Object.keys(data.workflow_state_info[0]).sort(), ['id', 'name']);
-    t.same(data.workflow_transition_info.map((tr: Item) => tr.id), [7, 8, 9, 10, 11, 12]);
+    t.same(
+      data.workflow_transition_info.map((tr: Item) => tr.id),
+      [7, 8, 9, 10, 11, 12],
+    );
     t.same(data.workflow_transition_info[2], {
       id: 9,
       name: '同意',
@@ -186,7 +269,8 @@ t.test('workflow configuration reads', async (t) => {
       const unknown = await api.call('GET', `${wf}/99/${path}`, { as: 'admin' });
       t.equal(unknown.status, 404, path);
       t.match(unknown.body, { code: -1, error: 'workflow_not_found', msg: /99/ });
-      for (const bad of ['x', '0', '1.5']) t.equal((await api.call('GET', `${wf}/${bad}/${path}`, { as: 'admin' })).status, 400, `${path} ${bad}`);
+      for (const bad of ['x', '0', '1.5'])
+        t.equal((await api.call('GET', `${wf}/${bad}/${path}`, { as: 'admin' })).status, 400, `${path} ${bad}`);
       const anonymous = await api.call('GET', `${wf}/1/${path}`, { as: null });
       t.equal(anonymous.status, 400, path);
       t.match(anonymous.body, { error: 'missing_username' });
@@ -243,10 +327,16 @@ t.test('workflow configuration reads', async (t) => {
     const applied = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: { workflows: [changed] } });
     t.equal(applied.status, 200, 'config applied', { body: applied.body });
     const states = await get(`${wf}/1/simple_states`);
-    t.same(states.value.find((s: Item) => s.id === 4), { id: 4, name: 'HR处理中' });
+    t.same(
+      states.value.find((s: Item) => s.id === 4),
+      { id: 4, name: 'HR处理中' },
+    );
     t.match(await get(`${wf}/states/4`), { name: 'HR处理中', is_hidden: true });
     const transitions = await get(`${wf}/1/transitions`, {}, 'jack');
-    t.match(transitions.value.find((tr: Item) => tr.id === 3), { destination_state_info: { id: 4, name: 'HR处理中' } });
+    t.match(
+      transitions.value.find((tr: Item) => tr.id === 3),
+      { destination_state_info: { id: 4, name: 'HR处理中' } },
+    );
     t.equal((await api.call('GET', `${wf}/2/transitions`, { as: 'jack' })).status, 403, 'only for the workflow jack administers');
   });
 });

@@ -5,7 +5,7 @@ import { startApp, vpnTicket } from '../support/app.ts';
 t.test('workflow reads and configuration', async (t) => {
   const api = await startApp(t);
 
-  t.test('GET /workflows lists the app\'s workflows, paged', async (t) => {
+  t.test("GET /workflows lists the app's workflows, paged", async (t) => {
     const res = await api.call('GET', '/api/v1.0/workflows');
     t.equal(res.status, 200);
     t.same(res.body.data, {
@@ -18,7 +18,10 @@ t.test('workflow reads and configuration', async (t) => {
       total: 2,
     });
     const searched = await api.call('GET', '/api/v1.0/workflows', { query: { search_value: 'vpn' } });
-    t.same(searched.body.data.value.map((w: { id: number }) => w.id), [2]);
+    t.same(
+      searched.body.data.value.map((w: { id: number }) => w.id),
+      [2],
+    );
     const bad = await api.call('GET', '/api/v1.0/workflows', { query: { per_page: '-3' } });
     t.equal(bad.status, 400);
   });
@@ -30,12 +33,33 @@ t.test('workflow reads and configuration', async (t) => {
     t.match(v, { id: 1, name: '新建中', workflow_id: 1, type_id: 1, participant_type_id: 5, participant: 'creator', label: {} });
     t.notOk('state_field_str' in v, 'no raw state_field');
     t.same(
-      v.field_list.map((f: { field_key: string; field_attribute: number; field_value: unknown }) => [f.field_key, f.field_attribute, f.field_value]),
-      [['title', 2, null], ['leave_start', 2, null], ['leave_end', 2, null], ['leave_days', 2, null], ['leave_proxy', 3, null], ['leave_type', 2, null], ['leave_reason', 3, null]],
+      v.field_list.map((f: { field_key: string; field_attribute: number; field_value: unknown }) => [
+        f.field_key,
+        f.field_attribute,
+        f.field_value,
+      ]),
+      [
+        ['title', 2, null],
+        ['leave_start', 2, null],
+        ['leave_end', 2, null],
+        ['leave_days', 2, null],
+        ['leave_proxy', 3, null],
+        ['leave_type', 2, null],
+        ['leave_reason', 3, null],
+      ],
     );
-    t.same(v.transition.map((b: { transition_id: number; transition_name: string }) => [b.transition_id, b.transition_name]), [[1, '提交'], [2, '保存']]);
+    t.same(
+      v.transition.map((b: { transition_id: number; transition_name: string }) => [b.transition_id, b.transition_name]),
+      [
+        [1, '提交'],
+        [2, '保存'],
+      ],
+    );
     t.match(v.transition[0], { attribute_type_id: 1, field_require_check: true, alert_enable: false, enable_alert: false, alert_text: '' });
-    t.match(v.field_list.find((f: { field_key: string }) => f.field_key === 'leave_type'), { field_choice: { '1': '年假' }, field_type_id: 35 });
+    t.match(
+      v.field_list.find((f: { field_key: string }) => f.field_key === 'leave_type'),
+      { field_choice: { '1': '年假' }, field_type_id: 35 },
+    );
   });
 
   t.test('init_state refusals', async (t) => {
@@ -53,7 +77,10 @@ t.test('workflow reads and configuration', async (t) => {
     const res = await api.call('PUT', '/api/v1.0/config', { as: 'lilei', body: {} });
     t.equal(res.status, 403);
     t.match(res.body, { code: -1, error: 'not_permitted' });
-    const added = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: { apps: [{ name: 'narrow', token: 'n-token', workflow_ids: [1] }] } });
+    const added = await api.call('PUT', '/api/v1.0/config', {
+      as: 'admin',
+      body: { apps: [{ name: 'narrow', token: 'n-token', workflow_ids: [1] }] },
+    });
     t.equal(added.status, 200);
     const takeover = await api.call('PUT', '/api/v1.0/config', {
       as: 'admin',
@@ -85,9 +112,18 @@ t.test('workflow reads and configuration', async (t) => {
     t.equal(res.status, 400);
     t.equal(res.body.error, 'config_invalid');
     const problems: string[] = res.body.details.problems;
-    t.ok(problems.some((p) => /start state/.test(p)), 'two start states');
-    t.ok(problems.some((p) => /499/.test(p)), 'unknown destination');
-    t.ok(problems.some((p) => /nope/.test(p)), 'unknown field key');
+    t.ok(
+      problems.some((p) => /start state/.test(p)),
+      'two start states',
+    );
+    t.ok(
+      problems.some((p) => /499/.test(p)),
+      'unknown destination',
+    );
+    t.ok(
+      problems.some((p) => /nope/.test(p)),
+      'unknown field key',
+    );
     const users = await api.call('GET', '/api/v1.0/tickets', { as: 'newbie', query: { category: 'owner' } });
     t.equal(users.status, 200);
     const wf = await api.call('GET', '/api/v1.0/workflows/40/init_state');
@@ -114,7 +150,10 @@ t.test('workflow reads and configuration', async (t) => {
     const list = await api.call('GET', '/api/v1.0/tickets', { query: { category: 'owner', ticket_ids: `${before},${after}` } });
     t.same(
       list.body.data.value.map((i: { id: number; state: { state_name: string } }) => [i.id, i.state.state_name]),
-      [[after, 'TL审批(新)'], [before, '发起人tl-审批中']],
+      [
+        [after, 'TL审批(新)'],
+        [before, '发起人tl-审批中'],
+      ],
     );
   });
 
@@ -153,7 +192,13 @@ t.test('GET /workflows?from_admin=1 lists what the user administers, with its se
   t.same(mine.body.data.value, [], 'lilei administers nothing');
   const admin = await api.call('GET', '/api/v1.0/workflows', { as: 'admin', query: { from_admin: 'true' } });
   t.equal(admin.body.data.total, 2);
-  t.match(admin.body.data.value[1], { id: 2, workflow_admin: 'admin', view_permission_check: true, notices: '', display_form_str: ['sn', 'title'] });
+  t.match(admin.body.data.value[1], {
+    id: 2,
+    workflow_admin: 'admin',
+    view_permission_check: true,
+    notices: '',
+    display_form_str: ['sn', 'title'],
+  });
   const plain = await api.call('GET', '/api/v1.0/workflows', { as: 'lilei', query: { from_admin: '0' } });
   t.equal(plain.body.data.total, 2, 'from_admin=0 is the plain list');
 });

@@ -45,7 +45,10 @@ t.test('a projector killed mid-batch resumes to the same rows as a fresh rebuild
 
   const checkpoint = async () => {
     const rows = await live.database.db.selectFrom('projection_checkpoints').select(['name', 'position_prepare']).execute();
-    return rows.reduce((min: number, r: { position_prepare: unknown }) => Math.min(min, Number(r.position_prepare)), Number.MAX_SAFE_INTEGER);
+    return rows.reduce(
+      (min: number, r: { position_prepare: unknown }) => Math.min(min, Number(r.position_prepare)),
+      Number.MAX_SAFE_INTEGER,
+    );
   };
 
   let kills = 0;
@@ -87,4 +90,3 @@ t.test('a projector killed mid-batch resumes to the same rows as a fresh rebuild
   t.same(afterCrash, fresh, 'identical to the fresh rebuild');
   await runtime.close();
 });
-

@@ -23,7 +23,32 @@ import { endOfLog } from '../support/read-models.ts';
 
 // Characters that break naive code: direction marks, combining marks, zero-width and BOM,
 // astral and noncharacter code points (one code point each, so lengths are exact), case-folding surprises, SQL/LIKE/CSV specials.
-const EDGE = ['\u200f', '\u202e', '\u0301', '\u200d', '😀', '\u{1F3F3}', '\u{FE0F}', '\u200b', '\ufeff', '\u{10FFFF}', 'ß', 'İ', '\u00a0', ',', '%', '_', '\\', "'", '"', '<', '\n', '\t', 'a', '中'];
+const EDGE = [
+  '\u200f',
+  '\u202e',
+  '\u0301',
+  '\u200d',
+  '😀',
+  '\u{1F3F3}',
+  '\u{FE0F}',
+  '\u200b',
+  '\ufeff',
+  '\u{10FFFF}',
+  'ß',
+  'İ',
+  '\u00a0',
+  ',',
+  '%',
+  '_',
+  '\\',
+  "'",
+  '"',
+  '<',
+  '\n',
+  '\t',
+  'a',
+  '中',
+];
 
 /** Exactly `length` code points, repeating a generated chunk of edge characters. */
 const exactly = (length: number, alphabet = EDGE) =>
@@ -45,7 +70,14 @@ const text = (max: number, alphabet = EDGE) =>
 // named in JSON (targets, username fields) may be any text.
 const pad = (prefix: string) => `${prefix}${'.-_@x'.repeat(USERNAME_MAX)}`.slice(0, USERNAME_MAX);
 const ACTORS = { creator: pad('creator'), reviewer: pad('reviewer'), consultant: pad('consultant') };
-const UNICODE_USERS = ['😀'.repeat(USERNAME_MAX), `${'ب'.repeat(USERNAME_MAX - 1)}\u200f`, 'e\u0301'.repeat(USERNAME_MAX / 2), '\u202eadmin', 'Straße', 'İstanbul'];
+const UNICODE_USERS = [
+  '😀'.repeat(USERNAME_MAX),
+  `${'ب'.repeat(USERNAME_MAX - 1)}\u200f`,
+  'e\u0301'.repeat(USERNAME_MAX / 2),
+  '\u202eadmin',
+  'Straße',
+  'İstanbul',
+];
 // Short names, so that a list of LIST_ITEMS_MAX of them stays within LIST_JOINED_MAX.
 const SHORT_USERS = Array.from({ length: LIST_ITEMS_MAX }, (_, i) => `u${i}`);
 const TARGETS = [ACTORS.consultant, ...UNICODE_USERS, ...SHORT_USERS.slice(0, 5)];
@@ -56,8 +88,21 @@ const CHOICES = Object.fromEntries([
 ]);
 
 const TYPES: [string, number][] = [
-  ['f_string', 5], ['f_int', 10], ['f_float', 15], ['f_bool', 20], ['f_date', 25], ['f_datetime', 30], ['f_radio', 35], ['f_checkbox', 40],
-  ['f_select', 45], ['f_multiselect', 50], ['f_text', 55], ['f_rich', 58], ['f_user', 60], ['f_users', 70], ['f_files', 80],
+  ['f_string', 5],
+  ['f_int', 10],
+  ['f_float', 15],
+  ['f_bool', 20],
+  ['f_date', 25],
+  ['f_datetime', 30],
+  ['f_radio', 35],
+  ['f_checkbox', 40],
+  ['f_select', 45],
+  ['f_multiselect', 50],
+  ['f_text', 55],
+  ['f_rich', 58],
+  ['f_user', 60],
+  ['f_users', 70],
+  ['f_files', 80],
 ];
 const FIELD_KEYS = TYPES.map(([key]) => key);
 const writable = Object.fromEntries(['title', ...FIELD_KEYS].map((k) => [k, 3]));
@@ -80,7 +125,13 @@ const CONFIG = {
       states: [
         { id: 901, name: 'new', type_id: 1, order_id: 1, participant_type_id: 5, participant: 'creator', state_field: writable },
         { id: 902, name: 'review', order_id: 2, participant_type_id: 1, participant: ACTORS.reviewer, state_field: writable },
-        { id: 904, name: 'hook', order_id: 3, participant_type_id: 10, participant: { hook_url: 'http://127.0.0.1:9/hook', hook_token: 't', wait: true } },
+        {
+          id: 904,
+          name: 'hook',
+          order_id: 3,
+          participant_type_id: 10,
+          participant: { hook_url: 'http://127.0.0.1:9/hook', hook_token: 't', wait: true },
+        },
         { id: 903, name: 'done', type_id: 2, order_id: 4, participant_type_id: 0, participant: '' },
       ],
       transitions: [
@@ -96,14 +147,20 @@ const chosen = fc.constantFrom(...Object.keys(CHOICES).filter((k) => !k.includes
 const someOf = <T>(items: T[]) => fc.oneof(fc.constant(items.slice(0, LIST_ITEMS_MAX)), fc.subarray(items, { maxLength: LIST_ITEMS_MAX }));
 const paths = fc.oneof(
   fc.constant(Array.from({ length: LIST_ITEMS_MAX }, (_, i) => `/f/${i}`)),
-  exactly(FILE_PATH_MAX, EDGE.filter((c) => c !== ',' && c !== '\n' && c !== '\t' && c.trim() !== '')).map((p) => [p]),
+  exactly(
+    FILE_PATH_MAX,
+    EDGE.filter((c) => c !== ',' && c !== '\n' && c !== '\t' && c.trim() !== ''),
+  ).map((p) => [p]),
 );
 
 const fieldValues = fc.record({
   title: text(TITLE_MAX),
   f_string: text(STRING_FIELD_MAX),
   f_int: fc.oneof(fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0), fc.integer()),
-  f_float: fc.oneof(fc.constantFrom(Number.MAX_VALUE, Number.MIN_VALUE, -Number.MAX_VALUE), fc.double({ noNaN: true, noDefaultInfinity: true })),
+  f_float: fc.oneof(
+    fc.constantFrom(Number.MAX_VALUE, Number.MIN_VALUE, -Number.MAX_VALUE),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+  ),
   f_bool: fc.boolean(),
   f_date: fc.constantFrom('0001-01-01', '9999-12-31', '2024-02-29'),
   f_datetime: fc.constantFrom('0001-01-01 00:00:00', '9999-12-31 23:59:59'),
@@ -127,7 +184,14 @@ const scenario = fc.record({
   hookMessage: text(SUGGESTION_MAX),
 });
 
-async function expectOk(api: TestApp, method: 'POST' | 'PATCH' | 'PUT', url: string, as: string, body: unknown, headers?: Record<string, string>) {
+async function expectOk(
+  api: TestApp,
+  method: 'POST' | 'PATCH' | 'PUT',
+  url: string,
+  as: string,
+  body: unknown,
+  headers?: Record<string, string>,
+) {
   const res = await api.call(method, url, { as, body, headers });
   if (res.status !== 200) throw new Error(`${method} ${url} as ${as} → ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
   return res.body;
@@ -139,31 +203,59 @@ t.test('extreme but valid values are stored by every read model', async (t) => {
   let tickets = 0;
   const outcome = await fc.check(
     fc.asyncProperty(scenario, async (s) => {
-      const created = await expectOk(api, 'POST', '/api/v1.0/tickets', ACTORS.creator, { workflow_id: 90, transition_id: 9001, suggestion: s.suggestion, ...s.created }, {
-        // Keys of the maximal length, unique per ticket.
-        'idempotency-key': `${tickets}:${s.idempotencyKey}`.slice(0, IDEMPOTENCY_KEY_MAX),
-      });
+      const created = await expectOk(
+        api,
+        'POST',
+        '/api/v1.0/tickets',
+        ACTORS.creator,
+        { workflow_id: 90, transition_id: 9001, suggestion: s.suggestion, ...s.created },
+        {
+          // Keys of the maximal length, unique per ticket.
+          'idempotency-key': `${tickets}:${s.idempotencyKey}`.slice(0, IDEMPOTENCY_KEY_MAX),
+        },
+      );
       const id = created.data.ticket_id as number;
       tickets++;
       const ticket = `/api/v1.0/tickets/${id}`;
-      await expectOk(api, 'POST', `${ticket}/comments`, ACTORS.creator, { suggestion: s.suggestion.trim() === '' ? 'a blank comment is refused' : s.suggestion });
+      await expectOk(api, 'POST', `${ticket}/comments`, ACTORS.creator, {
+        suggestion: s.suggestion.trim() === '' ? 'a blank comment is refused' : s.suggestion,
+      });
       await expectOk(api, 'PATCH', `${ticket}/fields`, 'admin', s.patched);
       await expectOk(api, 'POST', `${ticket}/add_node`, ACTORS.reviewer, { target_username: ACTORS.consultant, suggestion: s.suggestion });
       await expectOk(api, 'POST', `${ticket}/add_node_end`, ACTORS.consultant, { suggestion: s.suggestion });
       await expectOk(api, 'POST', `${ticket}/deliver`, ACTORS.reviewer, { target_username: s.target, suggestion: s.suggestion });
-      await expectOk(api, 'POST', `${ticket}/deliver`, 'admin', { target_username: ACTORS.reviewer, suggestion: s.suggestion, from_admin: true });
+      await expectOk(api, 'POST', `${ticket}/deliver`, 'admin', {
+        target_username: ACTORS.reviewer,
+        suggestion: s.suggestion,
+        from_admin: true,
+      });
       await expectOk(api, 'PATCH', ticket, ACTORS.reviewer, { transition_id: 9002, suggestion: s.suggestion, ...s.created });
-      await expectOk(api, 'POST', `${ticket}/hook_call_back`, ACTORS.creator, { result: true, msg: s.hookMessage, field_value: { f_string: s.patched.f_string } });
+      await expectOk(api, 'POST', `${ticket}/hook_call_back`, ACTORS.creator, {
+        result: true,
+        msg: s.hookMessage,
+        field_value: { f_string: s.patched.f_string },
+      });
       const detail = await api.call('GET', ticket, { as: 'admin' });
-      if (detail.status !== 200 || detail.body.data.value.state_id !== 903) throw new Error(`ticket ${id} did not end: ${JSON.stringify(detail.body).slice(0, 300)}`);
+      if (detail.status !== 200 || detail.body.data.value.state_id !== 903)
+        throw new Error(`ticket ${id} did not end: ${JSON.stringify(detail.body).slice(0, 300)}`);
     }),
     { numRuns: onRealPostgres ? 20 : 8, endOnFailure: true },
   );
   // The counterexample is megabytes of text: report the request that failed, and the seed to replay it.
-  t.notOk(outcome.failed, outcome.failed ? `seed ${outcome.seed}: ${(outcome.errorInstance as Error)?.message}` : `${outcome.numRuns} generated tickets accepted`);
+  t.notOk(
+    outcome.failed,
+    outcome.failed ? `seed ${outcome.seed}: ${(outcome.errorInstance as Error)?.message}` : `${outcome.numRuns} generated tickets accepted`,
+  );
   await api.runtime.projections.waitFor(await endOfLog(api.runtime.store), 30_000);
   t.same(await listParkedStreams(api.runtime.database.db), [], `nothing parked after ${tickets} tickets`);
   const status = await api.runtime.projections.status();
-  t.ok(status.every((p) => p.leader), 'every projection is running here, at the head of the log');
-  t.same(await verifyProjections(api.runtime.database.db, api.runtime.store, PROJECTIONS), [], 'a rebuild from the log equals every live row');
+  t.ok(
+    status.every((p) => p.leader),
+    'every projection is running here, at the head of the log',
+  );
+  t.same(
+    await verifyProjections(api.runtime.database.db, api.runtime.store, PROJECTIONS),
+    [],
+    'a rebuild from the log equals every live row',
+  );
 });

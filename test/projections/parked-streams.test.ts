@@ -31,7 +31,12 @@ t.test('a ticket whose event a projection cannot apply is parked; the others go 
 
   const poisoned = await api.call('POST', '/api/v1.0/tickets', { body: vpnTicket({ title: 'poison' }) });
   t.equal(poisoned.status, 503, 'the create is saved but cannot be shown');
-  t.match(poisoned.body, { code: -1, error: 'ticket_stalled', data: { ticket_id: Number, revision: 0 }, details: { projection: 'tickets', event_type: 'TicketCreated' } });
+  t.match(poisoned.body, {
+    code: -1,
+    error: 'ticket_stalled',
+    data: { ticket_id: Number, revision: 0 },
+    details: { projection: 'tickets', event_type: 'TicketCreated' },
+  });
   t.equal(poisoned.headers.etag, '"0"');
   const id = poisoned.body.data.ticket_id as number;
 
@@ -51,21 +56,41 @@ t.test('a ticket whose event a projection cannot apply is parked; the others go 
   );
 
   // An event the engine appends later (a timer, a hook) is parked behind the first one, in order.
-  const later = await runTicketCommand(api.runtime.commands, { type: 'CommentTicket', ticketId: id, actor: { username: 'lilei' }, app: 'demo', suggestion: 'later' });
+  const later = await runTicketCommand(api.runtime.commands, {
+    type: 'CommentTicket',
+    ticketId: id,
+    actor: { username: 'lilei' },
+    app: 'demo',
+    suggestion: 'later',
+  });
   await api.runtime.projections.waitFor(later.appended!.position);
   const [parked, ...others] = await listParkedStreams(db);
   t.same(others, [], 'only the one ticket is parked');
-  t.match(parked, { projection: 'tickets', streamId: `ticket-${id}`, eventType: 'TicketCreated', attempts: 3, events: 2, error: /injected fault/ });
+  t.match(parked, {
+    projection: 'tickets',
+    streamId: `ticket-${id}`,
+    eventType: 'TicketCreated',
+    attempts: 3,
+    events: 2,
+    error: /injected fault/,
+  });
 
   await fault.remove();
-  t.same(await retryParkedStreams(db, api.runtime.store, ticketsProjection), [{ streamId: `ticket-${id}` }], 'the retry applies every parked event');
+  t.same(
+    await retryParkedStreams(db, api.runtime.store, ticketsProjection),
+    [{ streamId: `ticket-${id}` }],
+    'the retry applies every parked event',
+  );
   await api.runtime.projections.refreshParked();
   t.same(await listParkedStreams(db), [], 'nothing is parked any more');
   const whole = await api.call('GET', `/api/v1.0/tickets/${id}`);
   t.equal(whole.status, 200);
   t.equal(whole.body.data.value.title, 'poison');
   const logs = await api.call('GET', `/api/v1.0/tickets/${id}/flowlogs`);
-  t.ok(logs.body.data.value.some((log: { suggestion: string }) => log.suggestion === 'later'), 'the event parked behind it is there too');
+  t.ok(
+    logs.body.data.value.some((log: { suggestion: string }) => log.suggestion === 'later'),
+    'the event parked behind it is there too',
+  );
   t.same(await verifyProjections(db, api.runtime.store, PROJECTIONS), [], 'every read model equals a fresh rebuild');
 });
 

@@ -83,7 +83,11 @@ t.test('read models projected from one event store are rebuilt when pointed at a
   await own.start();
   await own.waitFor(second.end);
   await own.stop();
-  t.same(await dumpReadModels(first.test.database.db), await dumpReadModels(second.test.database.db), 'the rows are those of the store now read');
+  t.same(
+    await dumpReadModels(first.test.database.db),
+    await dumpReadModels(second.test.database.db),
+    'the rows are those of the store now read',
+  );
 });
 
 t.test('a projection that starts at the end sees only what comes after it first ran', async (t) => {
@@ -117,32 +121,48 @@ t.test('waiting for a position that the projections never reach is a clear error
   await runner.stop();
 });
 
-t.test('one instance per projection across processes; a standby takes over', { skip: onRealPostgres ? false : 'PGlite belongs to one process' }, async (t) => {
-  const { test, runtime, end } = await logWithTickets(t, 2);
-  const otherProcess = test.connectAgain();
-  const a = new ProjectionRunner(test.database, runtime.store, PROJECTIONS, { leaseRetryMs: 50 });
-  const b = new ProjectionRunner(otherProcess, new PostgresEventStore(otherProcess), PROJECTIONS, { leaseRetryMs: 50 });
-  await a.start();
-  await b.start();
-  t.same((await a.status()).map((s) => s.leader), [true, true, true], 'the first instance leads every projection');
-  t.same((await b.status()).map((s) => s.leader), [false, false, false], 'the second stands by');
-  await b.waitFor(end);
-  t.pass('a standby still answers read-your-writes from the shared checkpoints');
+t.test(
+  'one instance per projection across processes; a standby takes over',
+  { skip: onRealPostgres ? false : 'PGlite belongs to one process' },
+  async (t) => {
+    const { test, runtime, end } = await logWithTickets(t, 2);
+    const otherProcess = test.connectAgain();
+    const a = new ProjectionRunner(test.database, runtime.store, PROJECTIONS, { leaseRetryMs: 50 });
+    const b = new ProjectionRunner(otherProcess, new PostgresEventStore(otherProcess), PROJECTIONS, { leaseRetryMs: 50 });
+    await a.start();
+    await b.start();
+    t.same(
+      (await a.status()).map((s) => s.leader),
+      [true, true, true],
+      'the first instance leads every projection',
+    );
+    t.same(
+      (await b.status()).map((s) => s.leader),
+      [false, false, false],
+      'the second stands by',
+    );
+    await b.waitFor(end);
+    t.pass('a standby still answers read-your-writes from the shared checkpoints');
 
-  await a.stop();
-  const more = await createTicket(runtime.commands, {
-    workflowId: 1,
-    transitionId: 2,
-    creator: 'lilei',
-    app: 'demo',
-    suggestion: '',
-    values: { title: 'after failover', leave_start: '2026-12-01', leave_end: '2026-12-02', leave_days: 2, leave_type: '1' },
-    parentTicketId: 0,
-    parentTicketStateId: 0,
-  });
-  await b.waitFor(more.appended.position, 5000);
-  t.same((await b.status()).map((s) => s.leader), [true, true, true], 'the standby took over');
-  const row = await test.database.db.selectFrom('tickets').select('title').where('id', '=', more.ticketId).executeTakeFirst();
-  t.equal(row?.title, 'after failover');
-  await b.stop();
-});
+    await a.stop();
+    const more = await createTicket(runtime.commands, {
+      workflowId: 1,
+      transitionId: 2,
+      creator: 'lilei',
+      app: 'demo',
+      suggestion: '',
+      values: { title: 'after failover', leave_start: '2026-12-01', leave_end: '2026-12-02', leave_days: 2, leave_type: '1' },
+      parentTicketId: 0,
+      parentTicketStateId: 0,
+    });
+    await b.waitFor(more.appended.position, 5000);
+    t.same(
+      (await b.status()).map((s) => s.leader),
+      [true, true, true],
+      'the standby took over',
+    );
+    const row = await test.database.db.selectFrom('tickets').select('title').where('id', '=', more.ticketId).executeTakeFirst();
+    t.equal(row?.title, 'after failover');
+    await b.stop();
+  },
+);

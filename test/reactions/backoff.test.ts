@@ -5,8 +5,16 @@ import { retryDelayMs, type RetryPolicy } from '../../src/reactions/delivery/bac
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 3000 };
 
 t.test('waits double after each failure, within a jittered half, up to the cap, then gives up', async (t) => {
-  t.same([1, 2, 3].map((n) => retryDelayMs(policy, n, 0)), [500, 1000, 1500], 'the fixed half');
-  t.same([1, 2, 3].map((n) => retryDelayMs(policy, n, 0.999_999)), [1000, 2000, 3000], 'up to the whole wait, capped');
+  t.same(
+    [1, 2, 3].map((n) => retryDelayMs(policy, n, 0)),
+    [500, 1000, 1500],
+    'the fixed half',
+  );
+  t.same(
+    [1, 2, 3].map((n) => retryDelayMs(policy, n, 0.999_999)),
+    [1000, 2000, 3000],
+    'up to the whole wait, capped',
+  );
   t.equal(retryDelayMs(policy, 4, 0.5), undefined, 'the last attempt gives up');
 });
 

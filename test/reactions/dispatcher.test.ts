@@ -72,7 +72,14 @@ async function setUp(t: Test, concurrency = 4) {
   const errors: unknown[] = [];
   const dispatcher = () =>
     new ReactionDispatcher(
-      { database: test.database, clock: () => new Date(), waitForProjections: (p) => runner.waitFor(p), onError: (_r, e) => errors.push(e), pollMs: 20, pauseAfterErrorMs: 50 },
+      {
+        database: test.database,
+        clock: () => new Date(),
+        waitForProjections: (p) => runner.waitFor(p),
+        onError: (_r, e) => errors.push(e),
+        pollMs: 20,
+        pauseAfterErrorMs: 50,
+      },
       [reaction],
     );
   t.teardown(async () => {
@@ -91,7 +98,8 @@ async function setUp(t: Test, concurrency = 4) {
   return { test, store, runner, log, errors, dispatcher, request, settled, mostAtOnce: () => mostAtOnce };
 }
 
-const order = (log: { label: string; event: string }[], prefix: string) => log.filter((l) => l.event === 'end' && l.label.startsWith(prefix)).map((l) => l.label);
+const order = (log: { label: string; event: string }[], prefix: string) =>
+  log.filter((l) => l.event === 'end' && l.label.startsWith(prefix)).map((l) => l.label);
 
 t.test('in log order within a stream, side by side across streams, within the concurrency', async (t) => {
   const s = await setUp(t, 3);
@@ -102,7 +110,8 @@ t.test('in log order within a stream, side by side across streams, within the co
     await s.request(`ticket-${stream.charCodeAt(0)}`, ...[1, 2, 3].map((n) => ({ label: `${stream}${n}`, ms: 30 })));
   }
   await s.settled(15);
-  for (const stream of ['a', 'b', 'c', 'd', 'e']) t.same(order(s.log, stream), [`${stream}1`, `${stream}2`, `${stream}3`], `stream ${stream} in order`);
+  for (const stream of ['a', 'b', 'c', 'd', 'e'])
+    t.same(order(s.log, stream), [`${stream}1`, `${stream}2`, `${stream}3`], `stream ${stream} in order`);
   t.ok(s.mostAtOnce() > 1, `${s.mostAtOnce()} at once across streams`);
   t.ok(s.mostAtOnce() <= 3, 'never more than the concurrency');
 });
@@ -139,7 +148,10 @@ t.test('work due later waits for its time; a failed try is tried again', async (
   await s.settled(2);
   const later = s.log.find((l) => l.label === 'later' && l.event === 'start')!;
   t.ok(later.at - requested >= 380, `started ${Math.round(later.at - requested)} ms after it was requested`);
-  t.ok(s.log.some((l) => l.label === 'flaky' && l.event === 'end'), 'done on the third try');
+  t.ok(
+    s.log.some((l) => l.label === 'flaky' && l.event === 'end'),
+    'done on the third try',
+  );
   t.equal(s.errors.length, 2, 'each failed try is reported');
 });
 

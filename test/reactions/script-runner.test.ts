@@ -19,8 +19,14 @@ t.test('a script gets the ticket; its result or what it printed is the outcome',
   t.same(await runScript(dir, 'grant.mjs', ticket), { kind: 'succeeded', output: 'granted vpn to lilei' });
   t.same(await runScript(dir, 'chatty.mjs', ticket), { kind: 'succeeded', output: 'working on 7' });
   t.same(await runScript(dir, 'throws.mjs', ticket), { kind: 'failed', reason: 'no such account\nabout to fail' });
-  t.same(await runScript(dir, 'loops.mjs', ticket, { timeoutMs: 300, memoryMb: 64 }), { kind: 'failed', reason: 'the script did not finish within 300 ms' });
-  t.match(await runScript(dir, 'hog.mjs', ticket, { timeoutMs: 20_000, memoryMb: 32 }), { kind: 'failed', reason: /more than 32 MB|memory/ });
+  t.same(await runScript(dir, 'loops.mjs', ticket, { timeoutMs: 300, memoryMb: 64 }), {
+    kind: 'failed',
+    reason: 'the script did not finish within 300 ms',
+  });
+  t.match(await runScript(dir, 'hog.mjs', ticket, { timeoutMs: 20_000, memoryMb: 32 }), {
+    kind: 'failed',
+    reason: /more than 32 MB|memory/,
+  });
   t.match(await runScript(dir, 'no-default.mjs', ticket), { kind: 'failed', reason: /no default export/ });
   t.match(await runScript(dir, 'missing.mjs', ticket), { kind: 'failed', reason: /Cannot find module|ERR_MODULE_NOT_FOUND|not found/i });
 });

@@ -30,7 +30,8 @@ async function receiver(t: Test, answer: (req: IncomingMessage, res: ServerRespo
   return { url: `http://127.0.0.1:${port}/hook`, port, received, connections: () => connections };
 }
 
-const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 const now = new Date('2026-12-01T10:00:00Z');
 
 function client(t: Test, allow?: string, timeoutMs = 2000) {
@@ -59,7 +60,12 @@ t.test('code 0 is success; the receiver can verify the signature and tell a re-d
 
 t.test('every failure says why', async (t) => {
   const cases: [string, (req: IncomingMessage, res: ServerResponse) => void, RegExp, number | undefined][] = [
-    ['a refusal in loonflow terms', (_q, res) => json(res, 200, { code: -1, msg: 'vpn account exists' }), /answered code -1: vpn account exists/, 200],
+    [
+      'a refusal in loonflow terms',
+      (_q, res) => json(res, 200, { code: -1, msg: 'vpn account exists' }),
+      /answered code -1: vpn account exists/,
+      200,
+    ],
     ['a server error', (_q, res) => json(res, 500, { code: 0 }), /answered code 0/, 500],
     ['not JSON', (_q, res) => res.writeHead(200).end('<html>ok</html>'), /answered HTTP 200 without a JSON object/, 200],
     ['a JSON array', (_q, res) => json(res, 200, [0]), /without a JSON object/, 200],
@@ -73,10 +79,16 @@ t.test('every failure says why', async (t) => {
 
 t.test('a receiver that does not answer in time, or is not there', async (t) => {
   const slow = await receiver(t, (_q, res) => setTimeout(() => json(res, 200, { code: 0 }), 1500));
-  t.match(await client(t, undefined, 200).post({ url: slow.url, token: 't', body: {}, deliveryId: 'd' }), { kind: 'failed', reason: 'no answer within 200 ms' });
+  t.match(await client(t, undefined, 200).post({ url: slow.url, token: 't', body: {}, deliveryId: 'd' }), {
+    kind: 'failed',
+    reason: 'no answer within 200 ms',
+  });
   const gone = await receiver(t, () => undefined);
   const url = gone.url.replace(String(gone.port), '1');
-  t.match(await client(t).post({ url, token: 't', body: {}, deliveryId: 'd' }), { kind: 'failed', reason: /could not be reached \(ECONNREFUSED\)/ });
+  t.match(await client(t).post({ url, token: 't', body: {}, deliveryId: 'd' }), {
+    kind: 'failed',
+    reason: /could not be reached \(ECONNREFUSED\)/,
+  });
 });
 
 t.test('HOOK_HOST_ALLOWED refuses other hosts before anything is sent', async (t) => {
@@ -88,7 +100,14 @@ t.test('HOOK_HOST_ALLOWED refuses other hosts before anything is sent', async (t
     kind: 'refused',
     reason: `Host 127.0.0.1:${hook.port} is not in HOOK_HOST_ALLOWED; ask an administrator to add it.`,
   });
-  t.match(await client(t, '').post({ url: hook.url, token: 't', body: {}, deliveryId: 'd' }), { kind: 'refused' }, 'an empty list allows nothing');
-  t.match(await client(t).post({ url: 'file:///etc/passwd', token: 't', body: {}, deliveryId: 'd' }), { kind: 'refused', reason: /Only http and https/ });
+  t.match(
+    await client(t, '').post({ url: hook.url, token: 't', body: {}, deliveryId: 'd' }),
+    { kind: 'refused' },
+    'an empty list allows nothing',
+  );
+  t.match(await client(t).post({ url: 'file:///etc/passwd', token: 't', body: {}, deliveryId: 'd' }), {
+    kind: 'refused',
+    reason: /Only http and https/,
+  });
   t.equal(hook.received.length, 1, 'only the allowed call arrived');
 });

@@ -21,7 +21,11 @@ export interface TestApp {
   runtime: Runtime;
   db: TestDatabase;
   now: () => Date;
-  call(method: InjectOptions['method'], url: string, options?: CallOptions): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    options?: CallOptions,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
 }
 
 export function signedHeaders(app: { name: string; token: string }, now: Date, username?: string | null): Record<string, string> {
@@ -57,7 +61,11 @@ export async function startApp(t: Test, options: { clock?: () => Date; random?: 
         url,
         query: query ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])) : undefined,
         headers: { ...signedHeaders(caller, now(), as), ...headers },
-        ...(body === undefined ? {} : typeof body === 'string' ? { payload: body, headers: { 'content-type': 'application/json', ...signedHeaders(caller, now(), as), ...headers } } : { payload: body as object }),
+        ...(body === undefined
+          ? {}
+          : typeof body === 'string'
+            ? { payload: body, headers: { 'content-type': 'application/json', ...signedHeaders(caller, now(), as), ...headers } }
+            : { payload: body as object }),
       });
       let parsed: unknown = response.body;
       try {

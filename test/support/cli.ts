@@ -20,7 +20,9 @@ export async function storeEnv(t: Test): Promise<Record<string, string>> {
     t.teardown(async () => {
       const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade; drop schema if exists ${schema}__rebuild cascade; drop schema if exists ${schema}__verify cascade`);
+      await c.query(
+        `drop schema if exists ${schema} cascade; drop schema if exists ${schema}__rebuild cascade; drop schema if exists ${schema}__verify cascade`,
+      );
       await c.end();
     });
     return { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };

@@ -13,7 +13,9 @@ import { connectPostgres, PGLITE_EXTENSIONS, wrapPglite, type Database } from '.
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const onRealPostgres = TEST_DATABASE_URL !== undefined;
 
-const PGLITE_VERSION = JSON.parse(await readFile(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')).version;
+const PGLITE_VERSION = JSON.parse(
+  await readFile(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8'),
+).version;
 const TEMPLATE = join(tmpdir(), `flowledger-pglite-${PGLITE_VERSION}.tar`);
 
 async function pgliteTemplate(): Promise<Blob> {

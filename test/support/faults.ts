@@ -12,7 +12,9 @@ export async function refuseTicketTitle(db: Kysely<any>, title: string, message:
       if new.title = ${quoted(title)} then raise exception ${quoted(message)}; end if;
       return new;
     end $$`)}`.execute(db);
-  await sql`create trigger tickets_refuse_title before insert or update on tickets for each row execute function refuse_ticket_title()`.execute(db);
+  await sql`create trigger tickets_refuse_title before insert or update on tickets for each row execute function refuse_ticket_title()`.execute(
+    db,
+  );
   return {
     async remove() {
       await sql`drop trigger tickets_refuse_title on tickets`.execute(db);

@@ -4,15 +4,7 @@
 // harmless; time.* and datetime.datetime.now() are left out so a condition's outcome
 // depends only on the ticket.
 
-import {
-  TIMEDELTA_UNITS,
-  type TimedeltaUnit,
-  PyTimedelta,
-  absTimedelta,
-  makeDate,
-  makeDateTime,
-  makeTimedelta,
-} from './datetime.ts';
+import { TIMEDELTA_UNITS, type TimedeltaUnit, PyTimedelta, absTimedelta, makeDate, makeDateTime, makeTimedelta } from './datetime.ts';
 import { typeFailure, valueFailure } from './errors.ts';
 import { type PyValue, PyTuple, isNumeric, pyRepr, pyStr, typeName } from './values.ts';
 
@@ -123,15 +115,7 @@ export const callFunction = (name: FunctionName, args: ReadonlyMap<string, PyVal
     case 'datetime.date':
       return makeDate(int('year'), int('month'), int('day'));
     case 'datetime.datetime':
-      return makeDateTime(
-        int('year'),
-        int('month'),
-        int('day'),
-        int('hour'),
-        int('minute'),
-        int('second'),
-        int('microsecond'),
-      );
+      return makeDateTime(int('year'), int('month'), int('day'), int('hour'), int('minute'), int('second'), int('microsecond'));
     case 'datetime.timedelta': {
       const parts: Partial<Record<TimedeltaUnit, number>> = {};
       for (const [unit, value] of args) parts[unit as TimedeltaUnit] = timedeltaArgument(unit, value);

@@ -35,11 +35,9 @@ export class PyTimedelta {
 
 export type PyTemporal = PyDate | PyDateTime | PyTimedelta;
 
-export const isTemporal = (v: unknown): v is PyTemporal =>
-  v instanceof PyDate || v instanceof PyDateTime || v instanceof PyTimedelta;
+export const isTemporal = (v: unknown): v is PyTemporal => v instanceof PyDate || v instanceof PyDateTime || v instanceof PyTimedelta;
 
 // ---- calendar ----
-
 
 const toOrdinal = (y: number, m: number, d: number): number => {
   const py = y - 1;
@@ -70,15 +68,7 @@ export const makeDate = (year: number, month: number, day: number): PyDate => {
   return new PyDate(toOrdinal(year, month, day));
 };
 
-export const makeDateTime = (
-  year: number,
-  month: number,
-  day: number,
-  hour = 0,
-  minute = 0,
-  second = 0,
-  microsecond = 0,
-): PyDateTime => {
+export const makeDateTime = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0, microsecond = 0): PyDateTime => {
   const date = makeDate(year, month, day);
   checkRange(hour, 'hour', 0, 23);
   checkRange(minute, 'minute', 0, 59);
@@ -176,8 +166,7 @@ export const subtractTemporal = (a: unknown, b: unknown): PyTemporal | undefined
   return undefined;
 };
 
-const asNumber = (v: unknown): number | undefined =>
-  typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined;
+const asNumber = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined);
 
 /**
  * Python's timedelta * number, timedelta / (number | timedelta), timedelta // (int |
@@ -226,8 +215,7 @@ export const compareTemporal = (a: PyTemporal, b: PyTemporal): number => {
   return ad !== bd ? ad - bd : am - bm;
 };
 
-export const temporalEquals = (a: PyTemporal, b: PyTemporal): boolean =>
-  a.constructor === b.constructor && compareTemporal(a, b) === 0;
+export const temporalEquals = (a: PyTemporal, b: PyTemporal): boolean => a.constructor === b.constructor && compareTemporal(a, b) === 0;
 
 const DATE_STRING = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2}))?$/;
 

@@ -5,8 +5,7 @@
 const MAX_QUOTED = 200;
 
 // Expressions may be up to 1000 characters; keep messages readable.
-const quote = (expression: string): string =>
-  `"${expression.length > MAX_QUOTED ? `${expression.slice(0, MAX_QUOTED)}…` : expression}"`;
+const quote = (expression: string): string => `"${expression.length > MAX_QUOTED ? `${expression.slice(0, MAX_QUOTED)}…` : expression}"`;
 
 export class ConditionError extends Error {
   constructor(

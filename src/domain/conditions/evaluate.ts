@@ -5,12 +5,7 @@
 import type { ConditionItem } from '../workflow.ts';
 import { type ConditionAst, type ConditionNode, type StringPart, fieldKeysOf } from './ast.ts';
 import { callFunction } from './builtins.ts';
-import {
-  ConditionTypeError,
-  ConditionValueError,
-  MissingConditionFieldError,
-  OperationError,
-} from './errors.ts';
+import { ConditionTypeError, ConditionValueError, MissingConditionFieldError, OperationError } from './errors.ts';
 import { arithmetic, compare, unary } from './operators.ts';
 import { parseCondition } from './parser.ts';
 import { type PyValue, PyTuple, fromInput, pyStr, truthy } from './values.ts';

@@ -5,13 +5,7 @@ import { fieldKeysOf } from './ast.ts';
 import { parseCondition } from './parser.ts';
 
 export type { ConditionAst, ConditionNode, StringPart } from './ast.ts';
-export {
-  ConditionError,
-  ConditionSyntaxError,
-  ConditionTypeError,
-  ConditionValueError,
-  MissingConditionFieldError,
-} from './errors.ts';
+export { ConditionError, ConditionSyntaxError, ConditionTypeError, ConditionValueError, MissingConditionFieldError } from './errors.ts';
 export { chooseDestination, evaluateCondition } from './evaluate.ts';
 export { MAX_CONDITION_LENGTH, MAX_CONDITION_NESTING, parseCondition } from './parser.ts';
 

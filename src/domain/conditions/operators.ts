@@ -2,17 +2,7 @@
 
 import { PyTimedelta, addTemporal, negateTimedelta, scaleTimedelta, subtractTemporal } from './datetime.ts';
 import { typeFailure, valueFailure } from './errors.ts';
-import {
-  type PyList,
-  type PyValue,
-  PyTuple,
-  compareOrder,
-  contains,
-  isNumeric,
-  pyEquals,
-  typeName,
-  withDateStrings,
-} from './values.ts';
+import { type PyList, type PyValue, PyTuple, compareOrder, contains, isNumeric, pyEquals, typeName, withDateStrings } from './values.ts';
 
 export type ArithmeticOp = '+' | '-' | '*' | '/' | '//' | '%';
 export type CompareOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in' | 'is' | 'is not';

@@ -14,15 +14,39 @@ export const MAX_CONDITION_LENGTH = 1000;
 /** Bounds recursion (parentheses, brackets, calls, unary chains) well below the JS stack. */
 export const MAX_CONDITION_NESTING = 50;
 
-const ALLOWED_CALLS = Object.keys(FUNCTIONS).map((name) => `${name}()`).join(', ');
+const ALLOWED_CALLS = Object.keys(FUNCTIONS)
+  .map((name) => `${name}()`)
+  .join(', ');
 const COMPARISON_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const ARITHMETIC_OPS = new Set(['+', '-']);
 const TERM_OPS = new Set(['*', '/', '//', '%']);
 const OPERATOR_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 const PYTHON_KEYWORDS = new Set([
-  'elif', 'lambda', 'for', 'while', 'yield', 'await', 'async', 'import', 'from', 'as',
-  'assert', 'del', 'global', 'nonlocal', 'pass', 'raise', 'return', 'try', 'except', 'finally',
-  'with', 'class', 'def', 'break', 'continue',
+  'elif',
+  'lambda',
+  'for',
+  'while',
+  'yield',
+  'await',
+  'async',
+  'import',
+  'from',
+  'as',
+  'assert',
+  'del',
+  'global',
+  'nonlocal',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'except',
+  'finally',
+  'with',
+  'class',
+  'def',
+  'break',
+  'continue',
 ]);
 
 const describe = (token: Token): string => {

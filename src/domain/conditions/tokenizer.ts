@@ -35,7 +35,9 @@ const SYMBOLS: ReadonlyArray<readonly [string, string | null]> = (
     [':', ''],
     [';', ''],
   ] as const
-).slice().sort((x, y) => y[0].length - x[0].length);
+)
+  .slice()
+  .sort((x, y) => y[0].length - x[0].length);
 
 const KEY = /[\p{L}\p{N}_.]*/uy;
 const NAME_START = /[\p{XID_Start}_]/u;

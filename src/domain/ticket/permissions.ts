@@ -23,7 +23,11 @@ export function handlePermission(
   if (!isAssignee) return denied;
   const state = workflow.states.find((s) => s.id === stateId);
   const allMode = Object.keys(ticket.assignment.multiAllPerson).length > 0;
-  return { permission: true, needAccept: !allMode && names.length > 1 && state?.distribute_type_id === DistributeType.accept, inAddNode: ticket.inAddNode };
+  return {
+    permission: true,
+    needAccept: !allMode && names.length > 1 && state?.distribute_type_id === DistributeType.accept,
+    inAddNode: ticket.inAddNode,
+  };
 }
 
 /** What a workflow grants, taken from its CURRENT version: revoking an admin must take effect on old tickets too. */
@@ -38,7 +42,8 @@ export interface Viewer {
 }
 
 /** Contract Q15: a ticket admin is a super admin or an admin of the ticket's workflow. */
-export const isTicketAdmin = (viewer: Viewer, grants: WorkflowGrants): boolean => viewer.superAdmin || grants.admins.includes(viewer.username);
+export const isTicketAdmin = (viewer: Viewer, grants: WorkflowGrants): boolean =>
+  viewer.superAdmin || grants.admins.includes(viewer.username);
 
 /** May the user see every ticket of the workflow: no view check, or an admin, a viewer (person or dept) or an intervener? */
 export const mayViewAll = (grants: WorkflowGrants, viewer: Viewer): boolean =>
@@ -55,5 +60,9 @@ export function canView(
   ticket: { assignment: Assignment; inAddNode: boolean; relation: string[] },
   viewer: Viewer,
 ): boolean {
-  return mayViewAll(grants, viewer) || ticket.relation.includes(viewer.username) || handlePermission(workflow, ticket, viewer.username).permission;
+  return (
+    mayViewAll(grants, viewer) ||
+    ticket.relation.includes(viewer.username) ||
+    handlePermission(workflow, ticket, viewer.username).permission
+  );
 }

@@ -81,11 +81,7 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
   }
 
-  async appendToStream(
-    streamId: string,
-    events: NewEvent[],
-    options: { expectedRevision?: ExpectedRevision } = {},
-  ): Promise<AppendResult> {
+  async appendToStream(streamId: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`appendToStream(${streamId}): no events to append`);
     const expected = options.expectedRevision ?? 'any';
     const ids = eventIds(randomUUID(), streamId, expected, events.length);
@@ -121,7 +117,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async result(streamId: string, result: EsdbAppendResult): Promise<AppendResult> {
     const position = realPosition(result.position);
-    return position ? { nextExpectedRevision: result.nextExpectedRevision, position } : this.readBack(streamId, result.nextExpectedRevision);
+    return position
+      ? { nextExpectedRevision: result.nextExpectedRevision, position }
+      : this.readBack(streamId, result.nextExpectedRevision);
   }
 
   private async readBack(streamId: string, revision: bigint): Promise<AppendResult> {
@@ -207,10 +205,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  subscribe(
-    options: { after?: LogPosition; maxBatch?: number },
-    handler: (batch: RecordedEvent[]) => Promise<void>,
-  ): Subscription {
+  subscribe(options: { after?: LogPosition; maxBatch?: number }, handler: (batch: RecordedEvent[]) => Promise<void>): Subscription {
     const maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
     return resubscribing((after) => this.feed(after, maxBatch), options.after, handler, this.options.backoff);
   }

@@ -51,11 +51,7 @@ export class PostgresEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
   }
 
-  async appendToStream(
-    streamId: string,
-    events: NewEvent[],
-    options: { expectedRevision?: ExpectedRevision } = {},
-  ): Promise<AppendResult> {
+  async appendToStream(streamId: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     try {
       const { rows } = await sql<{ next_revision: number | string; txid: string; last_position: number | string }>`
@@ -93,14 +89,13 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: { after?: LogPosition; maxCount?: number } = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? START;
     const { rows } = await sql<EventRow>`
-      select * from es_read_all(${String(after.commit)}::xid8, ${String(after.prepare)}::bigint, ${options.maxCount ?? 1000})`.execute(this.database.db);
+      select * from es_read_all(${String(after.commit)}::xid8, ${String(after.prepare)}::bigint, ${options.maxCount ?? 1000})`.execute(
+      this.database.db,
+    );
     return rows.map(toRecorded);
   }
 
-  subscribe(
-    options: { after?: LogPosition; maxBatch?: number },
-    handler: (batch: RecordedEvent[]) => Promise<void>,
-  ): Subscription {
+  subscribe(options: { after?: LogPosition; maxBatch?: number }, handler: (batch: RecordedEvent[]) => Promise<void>): Subscription {
     let closed = false;
     let wake: (() => void) | undefined;
     let notified = false;

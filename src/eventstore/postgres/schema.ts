@@ -37,7 +37,9 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   // Serves the subscription query: a range scan on (transaction_id, global_position).
   await sql`create index if not exists es_events_log_order on es_events (transaction_id, global_position)`.execute(db);
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create or replace function es_append(
       p_stream text, p_expected text, p_types text[], p_data jsonb[], p_metadata jsonb[]
     ) returns table (next_revision bigint, txid text, last_position bigint)
@@ -90,7 +92,9 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
       perform pg_notify('${EVENTS_CHANNEL}', '');
       return query select v_next, pg_current_xact_id()::text, v_position;
     end
-    $fn$`).execute(db);
+    $fn$`,
+    )
+    .execute(db);
   // Why this is safe: a writer takes the lock before it gets a transaction id and keeps it
   // until it ends. Reading the lock table once, a writer whose id is below the result either
   // ended before that read (so a later statement's snapshot sees its events) or it would
@@ -98,7 +102,9 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
   // ending (its id lock already released) or getting its id: that id is then either above
   // the snapshot's xmax or among the snapshot's running ids, so the bound takes the lowest
   // running id that no other, non-writing transaction is known to hold.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create or replace function es_horizon() returns xid8
     language plpgsql volatile as $fn$
     declare
@@ -135,9 +141,13 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
       end if;
       return least(v_lowest, v_xmax)::text::xid8;
     end
-    $fn$`).execute(db);
+    $fn$`,
+    )
+    .execute(db);
   // One round trip: the query below takes its snapshot after es_horizon has read the locks.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create or replace function es_read_all(p_after_commit xid8, p_after_position bigint, p_max integer)
     returns table (global_position bigint, txid text, stream_id text, stream_revision bigint, type text,
                    data jsonb, metadata jsonb, recorded_at timestamptz)
@@ -153,9 +163,13 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
          order by e.transaction_id, e.global_position
          limit p_max;
     end
-    $fn$`).execute(db);
+    $fn$`,
+    )
+    .execute(db);
   // Where a new subscriber that wants no history starts: the last event below the horizon.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create or replace function es_head() returns table (txid text, last_position bigint)
     language plpgsql volatile as $fn$
     declare
@@ -167,5 +181,7 @@ export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
          order by e.transaction_id desc, e.global_position desc
          limit 1;
     end
-    $fn$`).execute(db);
+    $fn$`,
+    )
+    .execute(db);
 }

@@ -27,7 +27,13 @@ const MAX_BATCH = 1000;
 
 const statesQuery = z.object({
   ticket_ids: z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((p) => p.trim()).filter((p) => p !== '') : v),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((p) => p.trim())
+            .filter((p) => p !== '')
+        : v,
     z
       .array(textId, { error: 'is required: a comma-separated list of ticket ids, e.g. "1,2"' })
       .min(1, { error: 'must list at least one ticket id' })
@@ -50,7 +56,12 @@ export async function ticketHistoryRoutes(app: FastifyInstance, { deps }: { deps
     const view = await loadTicketView(deps.readModels, ticketId);
     assertAppMayUse(request.caller, view.ticket.workflow_id);
     return ok(
-      await ticketFlowLogs(deps.readModels, view, viewer, { page: q.page, perPage: q.per_page, desc: q.desc, withTicketData: q.ticket_data }),
+      await ticketFlowLogs(deps.readModels, view, viewer, {
+        page: q.page,
+        perPage: q.per_page,
+        desc: q.desc,
+        withTicketData: q.ticket_data,
+      }),
     );
   });
 

@@ -100,7 +100,10 @@ export async function ticketRoutes(app: FastifyInstance, { deps }: { deps: AppDe
     const page = await ticketListPage(deps.readModels, {
       username,
       ...category,
-      workflowIds: q.category === 'view' || q.category === 'intervene' ? intersect(scope, grantedWorkflows(request.caller, viewer, q.category)) : scope,
+      workflowIds:
+        q.category === 'view' || q.category === 'intervene'
+          ? intersect(scope, grantedWorkflows(request.caller, viewer, q.category))
+          : scope,
       sn: q.sn,
       title: q.title,
       // ticket.rst: without either bound, only the last year. With one bound the other is

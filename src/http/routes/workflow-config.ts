@@ -37,7 +37,8 @@ export async function workflowConfigRoutes(app: FastifyInstance, { deps }: { dep
     const username = requireUsername(request);
     const { id: workflowId } = parseWith(idParams, request.params, 'path');
     const query = paged ? parseWith(listQuery, request.query, 'query') : { search_value: '', page: 1, per_page: 10 };
-    const row = (await currentWorkflowRow(deps.readModels, workflowId)) ?? fail('workflow_not_found', `Workflow ${workflowId} does not exist.`);
+    const row =
+      (await currentWorkflowRow(deps.readModels, workflowId)) ?? fail('workflow_not_found', `Workflow ${workflowId} does not exist.`);
     assertAppMayUse(request.caller, workflowId);
     return { username, row, q: { search: query.search_value, page: query.page, perPage: query.per_page } };
   };
@@ -56,7 +57,8 @@ export async function workflowConfigRoutes(app: FastifyInstance, { deps }: { dep
   app.get('/workflows/states/:state_id', async (request) => {
     requireUsername(request);
     const { state_id: stateId } = parseWith(stateParams, request.params, 'path');
-    const found = (await currentStateById(deps.readModels, stateId)) ?? fail('state_not_found', `State ${stateId} does not exist in any workflow.`);
+    const found =
+      (await currentStateById(deps.readModels, stateId)) ?? fail('state_not_found', `State ${stateId} does not exist in any workflow.`);
     assertAppMayUse(request.caller, found.workflow_id);
     return ok(stateDetail(found));
   });
@@ -68,7 +70,8 @@ export async function workflowConfigRoutes(app: FastifyInstance, { deps }: { dep
 
   app.get('/workflows/:id/transitions', async (request) => {
     const { row, q } = await workflowFor(request);
-    if (!isTicketAdmin(requireViewer(request), row.definition)) fail('not_permitted', `Only a super admin or an admin of workflow ${row.id} may list its transitions.`);
+    if (!isTicketAdmin(requireViewer(request), row.definition))
+      fail('not_permitted', `Only a super admin or an admin of workflow ${row.id} may list its transitions.`);
     return ok(transitionsPage(row, q));
   });
 

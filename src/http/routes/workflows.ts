@@ -13,7 +13,12 @@ import { boundedText, idParams, paging, parseWith, queryFlag } from '../params.t
 import { SEARCH_MAX } from '../../domain/bounds.ts';
 import { appWorkflowIds, assertAppMayUse, intersect } from '../scope.ts';
 
-const listQuery = z.object({ search_value: boundedText(SEARCH_MAX).default(''), name: boundedText(SEARCH_MAX).default(''), from_admin: queryFlag.default(false), ...paging(10) });
+const listQuery = z.object({
+  search_value: boundedText(SEARCH_MAX).default(''),
+  name: boundedText(SEARCH_MAX).default(''),
+  from_admin: queryFlag.default(false),
+  ...paging(10),
+});
 
 export async function workflowRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
   app.get('/workflows', async (request) => {
@@ -70,5 +75,7 @@ export async function workflowRoutes(app: FastifyInstance, { deps }: { deps: App
 /** The workflows a user administers: every one for a super admin. */
 function managedWorkflowIds(catalog: Catalog, username: string): number[] {
   const superAdmin = isSuperAdmin(catalog, username);
-  return [...catalog.workflows].filter(([, versions]) => superAdmin || versions[versions.length - 1].definition.admins.includes(username)).map(([id]) => id);
+  return [...catalog.workflows]
+    .filter(([, versions]) => superAdmin || versions[versions.length - 1].definition.admins.includes(username))
+    .map(([id]) => id);
 }

@@ -58,8 +58,14 @@ export async function simpleDeptsPage(db: Kysely<ReadModels>, q: AccountListQuer
     .limit(q.perPage)
     .offset((q.page - 1) * q.perPage)
     .execute();
-  const users = await usersByName(db, rows.flatMap((d) => [d.creator, d.leader, ...d.approvers]));
+  const users = await usersByName(
+    db,
+    rows.flatMap((d) => [d.creator, d.leader, ...d.approvers]),
+  );
   // The rows' parents, for parent_dept_info (the rows themselves come back too).
-  const depts = await deptsWithParents(db, rows.map((d) => d.id));
+  const depts = await deptsWithParents(
+    db,
+    rows.map((d) => d.id),
+  );
   return { value: rows.map((d) => deptInfo(d, users, depts)), per_page: q.perPage, page: q.page, total: Number(total) };
 }

@@ -12,7 +12,10 @@ export class ProjectionEventFailed extends Error {
     readonly event: RecordedEvent,
     cause: unknown,
   ) {
-    super(`Projection ${projection} failed on ${event.type} of ${event.streamId} at ${positionToString(event.position)}: ${describeError(cause)}`, { cause });
+    super(
+      `Projection ${projection} failed on ${event.type} of ${event.streamId} at ${positionToString(event.position)}: ${describeError(cause)}`,
+      { cause },
+    );
     this.name = 'ProjectionEventFailed';
   }
 

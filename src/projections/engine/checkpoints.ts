@@ -29,7 +29,9 @@ export const checkpointPosition = (row: { position_commit: unknown; position_pre
 });
 
 /** Every projection's checkpoint row; none before the first projector ran. */
-export async function readCheckpoints(db: Kysely<{ projection_checkpoints: ProjectionCheckpointTable }>): Promise<ProjectionCheckpointTable[]> {
+export async function readCheckpoints(
+  db: Kysely<{ projection_checkpoints: ProjectionCheckpointTable }>,
+): Promise<ProjectionCheckpointTable[]> {
   await createCheckpointTable(db);
   return db.selectFrom('projection_checkpoints').selectAll().execute();
 }

@@ -55,7 +55,12 @@ export async function parkedStreamIds(trx: Transaction<ReadModels>, projection: 
   return new Set(rows.map((r) => r.stream_id));
 }
 
-export async function parkEvent(trx: Transaction<ReadModels>, projection: string, event: RecordedEvent, reason?: ParkReason): Promise<void> {
+export async function parkEvent(
+  trx: Transaction<ReadModels>,
+  projection: string,
+  event: RecordedEvent,
+  reason?: ParkReason,
+): Promise<void> {
   await trx
     .insertInto('projection_parked_events')
     .values({
@@ -141,7 +146,11 @@ export async function retryParkedStreams(db: Kysely<ReadModels>, store: EventSto
           // Parked meanwhile, after the stream was read: read it again.
           if (wanted.some((e) => e === undefined)) return false;
           for (const event of wanted) await projection.apply(trx, event!);
-          await trx.deleteFrom('projection_parked_events').where('projection', '=', projection.name).where('stream_id', '=', parked.streamId).execute();
+          await trx
+            .deleteFrom('projection_parked_events')
+            .where('projection', '=', projection.name)
+            .where('stream_id', '=', parked.streamId)
+            .execute();
           return true;
         });
         if (complete) {

@@ -5,7 +5,13 @@ import { EventEmitter, once } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Lease } from '../../db/database.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { comparePositions, type EventStore, type LogPosition, type RecordedEvent, type Subscription } from '../../eventstore/event-store.ts';
+import {
+  comparePositions,
+  type EventStore,
+  type LogPosition,
+  type RecordedEvent,
+  type Subscription,
+} from '../../eventstore/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModels } from '../read-models.ts';
 import { applyBatch, applyWithRetries, type ProjectionEventFailed } from './apply-batch.ts';
@@ -122,7 +128,8 @@ export class ProjectionRunner {
       if (row && row.version === projection.version && (row.store_id === storeId || row.store_id === null)) {
         await projection.createTables(trx);
         // Rows from before the store was recorded are taken to belong to this one.
-        if (row.store_id === null) await trx.updateTable('projection_checkpoints').set({ store_id: storeId }).where('name', '=', projection.name).execute();
+        if (row.store_id === null)
+          await trx.updateTable('projection_checkpoints').set({ store_id: storeId }).where('name', '=', projection.name).execute();
         return checkpointPosition(row);
       }
       for (const table of projection.tables) await sql`drop table if exists ${sql.table(table)} cascade`.execute(trx);
@@ -157,7 +164,8 @@ export class ProjectionRunner {
         maxTries: this.options.maxTries ?? 3,
         // Exponential with jitter, so that several instances do not retry in step.
         backoffMs: (tries) => base * 2 ** (tries - 1) * (0.5 + Math.random() / 2),
-        onFailure: (failure: ProjectionEventFailed, tries) => this.options.onError?.(projection.name, failure, { tries, parked: tries >= (this.options.maxTries ?? 3) }),
+        onFailure: (failure: ProjectionEventFailed, tries) =>
+          this.options.onError?.(projection.name, failure, { tries, parked: tries >= (this.options.maxTries ?? 3) }),
         stopped: () => this.stopped,
       },
     );
@@ -198,7 +206,11 @@ export class ProjectionRunner {
     const rows = await this.db
       .selectFrom('projection_checkpoints')
       .select(['name', 'position_commit', 'position_prepare'])
-      .where('name', 'in', remote.map((p) => p.name))
+      .where(
+        'name',
+        'in',
+        remote.map((p) => p.name),
+      )
       .execute();
     const caughtUp = new Set(rows.filter((r) => comparePositions(checkpointPosition(r), position) >= 0).map((r) => r.name));
     return pending.filter((p) => !caughtUp.has(p.name)).map((p) => p.name);

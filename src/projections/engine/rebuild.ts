@@ -48,7 +48,14 @@ async function prepareTables(db: Kysely<ReadModels>, schema: string, projection:
     await trx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).execute();
     await trx
       .insertInto('projection_checkpoints')
-      .values({ name: projection.name, version: projection.version, position_commit: '0', position_prepare: '0', store_id: storeId, updated_at: new Date() })
+      .values({
+        name: projection.name,
+        version: projection.version,
+        position_commit: '0',
+        position_prepare: '0',
+        store_id: storeId,
+        updated_at: new Date(),
+      })
       .execute();
     return START;
   });
@@ -83,7 +90,9 @@ async function livePosition(db: Kysely<ReadModels>, live: string, name: string, 
     await createParkedEventsTable(trx);
     const row = await trx.selectFrom('projection_checkpoints').selectAll().where('name', '=', name).executeTakeFirst();
     if (row?.store_id && row.store_id !== storeId) {
-      throw new Error(`The live ${name} read model was projected from another event store (${row.store_id}); start a projector, which rebuilds it from this one.`);
+      throw new Error(
+        `The live ${name} read model was projected from another event store (${row.store_id}); start a projector, which rebuilds it from this one.`,
+      );
     }
     return row ? checkpointPosition(row) : START;
   });
@@ -95,7 +104,12 @@ async function livePosition(db: Kysely<ReadModels>, live: string, name: string, 
  * waits meanwhile) and first projects whatever the live one did since. Interrupted, it
  * resumes from the rebuild's own checkpoint.
  */
-export async function rebuildProjection(db: Kysely<ReadModels>, store: EventStore, projection: Projection, progress?: Progress): Promise<LogPosition> {
+export async function rebuildProjection(
+  db: Kysely<ReadModels>,
+  store: EventStore,
+  projection: Projection,
+  progress?: Progress,
+): Promise<LogPosition> {
   const live = await liveSchema(db);
   const shadow = `${live}__rebuild`;
   const storeId = await store.identity();
@@ -172,7 +186,11 @@ async function dumpTable(trx: Transaction<ReadModels>, table: string): Promise<s
 
 /** Which events a projection has parked: a rebuild parks the same ones, or the live side missed a fix. */
 async function parkedPositions(trx: Transaction<ReadModels>, projection: string): Promise<string[]> {
-  const rows = await trx.selectFrom('projection_parked_events').select(['stream_id', 'position_commit', 'position_prepare']).where('projection', '=', projection).execute();
+  const rows = await trx
+    .selectFrom('projection_parked_events')
+    .select(['stream_id', 'position_commit', 'position_prepare'])
+    .where('projection', '=', projection)
+    .execute();
   return rows.map((r) => `${r.stream_id}@${positionToString(checkpointPosition(r))}`).sort();
 }
 
@@ -193,7 +211,12 @@ function difference(table: string, live: string[], rebuilt: string[]): TableDiff
  * Rebuilds every projection into a scratch schema up to where the live one stands and
  * compares the tables row by row. Returns the tables that differ (none when all is well).
  */
-export async function verifyProjections(db: Kysely<ReadModels>, store: EventStore, projections: readonly Projection[], progress?: Progress) {
+export async function verifyProjections(
+  db: Kysely<ReadModels>,
+  store: EventStore,
+  projections: readonly Projection[],
+  progress?: Progress,
+) {
   const live = await liveSchema(db);
   const scratch = `${live}__verify`;
   await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
@@ -219,7 +242,11 @@ export async function verifyProjections(db: Kysely<ReadModels>, store: EventStor
           const diff = difference(table, rows, await dumpTable(trx, table));
           if (diff) differences.push(diff);
         }
-        const parked = difference(`projection_parked_events (${projection.name})`, snapshot.parked, await parkedPositions(trx, projection.name));
+        const parked = difference(
+          `projection_parked_events (${projection.name})`,
+          snapshot.parked,
+          await parkedPositions(trx, projection.name),
+        );
         if (parked) differences.push(parked);
       });
     }

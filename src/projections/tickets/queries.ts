@@ -58,7 +58,13 @@ const likePattern = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
 /** duty, relation and worked are a user's own rows of ticket_users: pages and counts are range scans there. */
 const desk = (category: ListCategory) =>
-  category === 'duty' ? ('in_process' as const) : category === 'worked' ? ('worked' as const) : category === 'relation' ? ('any' as const) : undefined;
+  category === 'duty'
+    ? ('in_process' as const)
+    : category === 'worked'
+      ? ('worked' as const)
+      : category === 'relation'
+        ? ('any' as const)
+        : undefined;
 
 /** Conditions on the ticket itself, beyond the user's rows, scope and time. */
 function ticketConditions(eb: ExpressionBuilder<Row, 't'>, f: TicketListFilter): Expression<SqlBool>[] {
@@ -83,25 +89,31 @@ type Selection = { key: 't' | 'u'; query: SelectQueryBuilder<Row, 't' | 'u', {}>
 
 function selection(db: Kysely<ReadModels>, f: TicketListFilter): Selection {
   const kind = desk(f.category);
-  const scoped = <K extends 't' | 'u'>(key: K) => (eb: ExpressionBuilder<Row, 't' | 'u'>) => {
-    const c: Expression<SqlBool>[] = [eb('t.is_deleted', '=', false), ...ticketConditions(eb as ExpressionBuilder<Row, 't'>, f)];
-    if (f.workflowIds) c.push(f.workflowIds.length ? eb(`${key}.workflow_id` as 't.workflow_id', 'in', f.workflowIds) : sql<SqlBool>`false`);
-    if (f.createStart) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '>=', f.createStart));
-    if (f.createEnd) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '<=', f.createEnd));
-    if (f.excludedWorkflowIds?.length) c.push(eb(`${key}.workflow_id` as 't.workflow_id', 'not in', f.excludedWorkflowIds));
-    if (f.fullyVisibleWorkflowIds) {
-      const related = eb.exists(eb.selectFrom('ticket_users as r').select('r.ticket_id').whereRef('r.ticket_id', '=', 't.id').where('r.username', '=', f.username));
-      c.push(eb.or([eb('t.workflow_id', 'in', f.fullyVisibleWorkflowIds), related]));
-    }
-    // In loonflow's duty list an ended ticket never shows, whatever the desk says.
-    if (f.category === 'duty') c.push(eb('t.act_state_id', 'not in', [ActState.finished, ActState.closed]));
-    return eb.and(c);
-  };
+  const scoped =
+    <K extends 't' | 'u'>(key: K) =>
+    (eb: ExpressionBuilder<Row, 't' | 'u'>) => {
+      const c: Expression<SqlBool>[] = [eb('t.is_deleted', '=', false), ...ticketConditions(eb as ExpressionBuilder<Row, 't'>, f)];
+      if (f.workflowIds)
+        c.push(f.workflowIds.length ? eb(`${key}.workflow_id` as 't.workflow_id', 'in', f.workflowIds) : sql<SqlBool>`false`);
+      if (f.createStart) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '>=', f.createStart));
+      if (f.createEnd) c.push(eb(`${key}.gmt_created` as 't.gmt_created', '<=', f.createEnd));
+      if (f.excludedWorkflowIds?.length) c.push(eb(`${key}.workflow_id` as 't.workflow_id', 'not in', f.excludedWorkflowIds));
+      if (f.fullyVisibleWorkflowIds) {
+        const related = eb.exists(
+          eb
+            .selectFrom('ticket_users as r')
+            .select('r.ticket_id')
+            .whereRef('r.ticket_id', '=', 't.id')
+            .where('r.username', '=', f.username),
+        );
+        c.push(eb.or([eb('t.workflow_id', 'in', f.fullyVisibleWorkflowIds), related]));
+      }
+      // In loonflow's duty list an ended ticket never shows, whatever the desk says.
+      if (f.category === 'duty') c.push(eb('t.act_state_id', 'not in', [ActState.finished, ActState.closed]));
+      return eb.and(c);
+    };
   if (!kind) return { key: 't', query: db.selectFrom('tickets as t').where(scoped('t') as never) as unknown as Selection['query'] };
-  let query = db
-    .selectFrom('ticket_users as u')
-    .innerJoin('tickets as t', 't.id', 'u.ticket_id')
-    .where('u.username', '=', f.username);
+  let query = db.selectFrom('ticket_users as u').innerJoin('tickets as t', 't.id', 'u.ticket_id').where('u.username', '=', f.username);
   if (kind !== 'any') query = query.where(`u.${kind}`, '=', true);
   return { key: 'u', query: query.where(scoped('u') as never) as unknown as Selection['query'] };
 }
@@ -119,7 +131,16 @@ const countableByDay = (f: TicketListFilter) =>
   f.createStart !== undefined &&
   f.createEnd !== undefined &&
   !f.fullyVisibleWorkflowIds &&
-  !(f.sn || f.title || f.stateIds?.length || f.ticketIds?.length || f.actStateId !== undefined || f.creator || f.parentTicketId || f.parentTicketStateId);
+  !(
+    f.sn ||
+    f.title ||
+    f.stateIds?.length ||
+    f.ticketIds?.length ||
+    f.actStateId !== undefined ||
+    f.creator ||
+    f.parentTicketId ||
+    f.parentTicketStateId
+  );
 
 async function countTickets(db: Kysely<ReadModels>, f: TicketListFilter): Promise<number> {
   const exact = async (filter: TicketListFilter) => {
@@ -163,9 +184,14 @@ export async function listTickets(db: Kysely<ReadModels>, filter: TicketListFilt
     countTickets(db, filter),
     query
       .leftJoin('workflow_states as s', (join) =>
-        join.onRef('s.workflow_id', '=', 't.workflow_id').onRef('s.version', '=', 't.workflow_version').onRef('s.state_id', '=', 't.state_id'),
+        join
+          .onRef('s.workflow_id', '=', 't.workflow_id')
+          .onRef('s.version', '=', 't.workflow_version')
+          .onRef('s.state_id', '=', 't.state_id'),
       )
-      .leftJoin('workflow_versions as w', (join) => join.onRef('w.workflow_id', '=', 't.workflow_id').onRef('w.version', '=', 't.workflow_version'))
+      .leftJoin('workflow_versions as w', (join) =>
+        join.onRef('w.workflow_id', '=', 't.workflow_id').onRef('w.version', '=', 't.workflow_version'),
+      )
       // Every column but the field values, which lists never show.
       .select(LIST_COLUMNS)
       .select([
@@ -189,7 +215,10 @@ export async function ticketById(db: Kysely<ReadModels>, id: number) {
 }
 
 /** For limit_expression: tickets of a workflow created since a moment, optionally by one creator. */
-export async function countTicketsSince(db: Kysely<ReadModels>, query: { workflowId: number; since: Date; creator?: string }): Promise<number> {
+export async function countTicketsSince(
+  db: Kysely<ReadModels>,
+  query: { workflowId: number; since: Date; creator?: string },
+): Promise<number> {
   const row = await db
     .selectFrom('tickets')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -102,7 +102,9 @@ export async function createTicketTables(db: Kysely<any>): Promise<void> {
   await sql`create index if not exists tickets_creator_created on tickets (creator, gmt_created desc)`.execute(db);
   await sql`create index if not exists tickets_sn_prefix on tickets (sn text_pattern_ops)`.execute(db);
   // Sub-tickets of a parent state (list filter, and the parent's advance when they end).
-  await sql`create index if not exists tickets_parent on tickets (parent_ticket_id, parent_ticket_state_id) where parent_ticket_id <> 0`.execute(db);
+  await sql`create index if not exists tickets_parent on tickets (parent_ticket_id, parent_ticket_state_id) where parent_ticket_id <> 0`.execute(
+    db,
+  );
   await createTitleSearchIndex(db);
   await sql`
     create table if not exists ticket_users (
@@ -115,8 +117,12 @@ export async function createTicketTables(db: Kysely<any>): Promise<void> {
       primary key (ticket_id, username)
     )`.execute(db);
   // duty, relation and worked pages: newest first within one user's rows (usernames are bounded).
-  await sql`create index if not exists ticket_users_duty on ticket_users (username, gmt_created desc, ticket_id desc) where in_process`.execute(db);
-  await sql`create index if not exists ticket_users_worked on ticket_users (username, gmt_created desc, ticket_id desc) where worked`.execute(db);
+  await sql`create index if not exists ticket_users_duty on ticket_users (username, gmt_created desc, ticket_id desc) where in_process`.execute(
+    db,
+  );
+  await sql`create index if not exists ticket_users_worked on ticket_users (username, gmt_created desc, ticket_id desc) where worked`.execute(
+    db,
+  );
   await sql`create index if not exists ticket_users_relation on ticket_users (username, gmt_created desc, ticket_id desc)`.execute(db);
   await sql`
     create table if not exists ticket_daily_counts (
@@ -154,7 +160,9 @@ async function createTitleSearchIndex(db: Kysely<any>): Promise<void> {
   if (!schema) {
     const { rows } = await sql<{ may: boolean }>`
       select exists (select 1 from pg_available_extensions where name = 'pg_trgm')
-         and ((select rolsuper from pg_roles where rolname = current_user) or has_database_privilege(current_database(), 'CREATE')) as may`.execute(db);
+         and ((select rolsuper from pg_roles where rolname = current_user) or has_database_privilege(current_database(), 'CREATE')) as may`.execute(
+      db,
+    );
     if (!rows[0]?.may) return;
     // In public, not in a deployment's schema: dropping one schema must not drop everyone's
     // index. The lock keeps two first starts from installing it at the same time.

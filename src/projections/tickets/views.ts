@@ -47,7 +47,10 @@ const namesIn = (t: { creator: string; participant: string; multi_all_person: Re
 export async function ticketListPage(db: Kysely<ReadModels>, filter: TicketListFilter) {
   const { total, rows } = await listTickets(db, filter);
   const users = await usersByName(db, rows.flatMap(namesIn));
-  const depts = await deptsWithParents(db, [...users.values()].flatMap((u) => u.dept_ids));
+  const depts = await deptsWithParents(
+    db,
+    [...users.values()].flatMap((u) => u.dept_ids),
+  );
   const item = (row: TicketListRow) => {
     const workflow = { workflow_id: row.workflow_id, workflow_name: row.workflow_name ?? '' };
     return {
@@ -85,7 +88,10 @@ export async function loadTicketView(db: Kysely<ReadModels>, ticketId: number): 
 export function assertMayView({ ticket, workflow, grants }: TicketInView, viewer: Viewer): void {
   const asTicket = { ...assignmentOf(ticket), relation: ticket.relation.split(',') };
   if (!canView(grants, workflow, asTicket, viewer)) {
-    fail('not_permitted', `User "${viewer.username}" may not view ticket ${ticket.id}: not related to it, and workflow ${workflow.id} checks view permission.`);
+    fail(
+      'not_permitted',
+      `User "${viewer.username}" may not view ticket ${ticket.id}: not related to it, and workflow ${workflow.id} checks view permission.`,
+    );
   }
 }
 
@@ -122,12 +128,15 @@ export async function ticketDetail(db: Kysely<ReadModels>, view: TicketInView, v
     gmt_modified: formatTimestamp(ticket.gmt_modified),
   };
   // A handler sees the state's form with its attributes; anyone else the workflow's display_form, read-only.
-  const shown: Record<string, number> = canHandle && state ? state.state_field : Object.fromEntries(workflow.display_form.map((k) => [k, 1]));
+  const shown: Record<string, number> =
+    canHandle && state ? state.state_field : Object.fromEntries(workflow.display_form.map((k) => [k, 1]));
   const fieldList = byOrderId([
     ...Object.keys(builtinValues)
       .filter((k) => k in shown)
       .map((k) => builtinField(k, builtinValues[k], shown[k])),
-    ...workflow.custom_fields.filter((f) => f.field_key in shown).map((f) => customField(f, ticket.fields[f.field_key] ?? null, shown[f.field_key])),
+    ...workflow.custom_fields
+      .filter((f) => f.field_key in shown)
+      .map((f) => customField(f, ticket.fields[f.field_key] ?? null, shown[f.field_key])),
   ]);
   const published = formatTimestamp(view.publishedAt);
   const audit = { creator: '', gmt_created: published, gmt_modified: published };

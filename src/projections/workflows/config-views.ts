@@ -42,9 +42,16 @@ const auditOf = (row: Pick<WorkflowTable, 'gmt_created' | 'gmt_modified'>) => ({
 
 const VARIABLE_ALIASES: Record<string, string> = { creator: '工单创建人', creator_tl: '工单创建人tl' };
 
-const splitList = (value: string) => value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 /** Ids a participant string names; anything that cannot be an integer column value is left out. */
-const idsIn = (value: string) => splitList(value).map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 2_147_483_647);
+const idsIn = (value: string) =>
+  splitList(value)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0 && n <= 2_147_483_647);
 
 interface Directory {
   users: ReadonlyMap<string, UserTable>;
@@ -76,18 +83,26 @@ function stateParticipantInfo(workflow: WorkflowDefinition, state: StateDefiniti
   switch (type) {
     case ParticipantType.person:
     case ParticipantType.multiPerson:
-      alias = splitList(participant).map((u) => aliasOf(dir.users, u)).join(',');
+      alias = splitList(participant)
+        .map((u) => aliasOf(dir.users, u))
+        .join(',');
       break;
     case ParticipantType.dept:
-      name = splitList(participant).map((d) => dir.depts.get(Number(d))?.name ?? '未知').join(',');
+      name = splitList(participant)
+        .map((d) => dir.depts.get(Number(d))?.name ?? '未知')
+        .join(',');
       alias = name;
       break;
     case ParticipantType.role:
-      name = splitList(participant).map((r) => dir.roles.get(Number(r)) ?? '未知').join(',');
+      name = splitList(participant)
+        .map((r) => dir.roles.get(Number(r)) ?? '未知')
+        .join(',');
       alias = name;
       break;
     case ParticipantType.variable:
-      alias = splitList(participant).map((v) => VARIABLE_ALIASES[v] ?? v).join(',');
+      alias = splitList(participant)
+        .map((v) => VARIABLE_ALIASES[v] ?? v)
+        .join(',');
       break;
     case ParticipantType.ticketField:
     case ParticipantType.parentTicketField:
@@ -131,7 +146,11 @@ export async function workflowStatesPage(db: Kysely<ReadModels>, row: WorkflowTa
 /** GET /workflows/{id}/simple_states. */
 export function workflowSimpleStatesPage(row: WorkflowTable, q: Paging & { search: string }) {
   const states = matchingStates(row.definition, q.search);
-  return paged(pageSlice(states, q).map((s) => ({ id: s.id, name: s.name })), q, states.length);
+  return paged(
+    pageSlice(states, q).map((s) => ({ id: s.id, name: s.name })),
+    q,
+    states.length,
+  );
 }
 
 /** The state with this id in the current version of whichever workflow has it. */
@@ -192,7 +211,11 @@ export function customFieldsPage(row: WorkflowTable, q: Paging & { search: strin
   const fields = [...wf.custom_fields]
     .sort((a, b) => a.id - b.id)
     .filter((f) => !q.search || contains(f.field_key, q.search) || contains(f.field_name, q.search));
-  return paged(pageSlice(fields, q).map((f) => customFieldRow(wf, f, audit)), q, fields.length);
+  return paged(
+    pageSlice(fields, q).map((f) => customFieldRow(wf, f, audit)),
+    q,
+    fields.length,
+  );
 }
 
 /** `{id, name}` of a transition's end; loonflow's placeholders when it has none. */

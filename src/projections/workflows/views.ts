@@ -64,7 +64,11 @@ export const visibleParticipant = (state: StateDefinition): string =>
       ? 'external'
       : String(state.participant);
 
-export function stateRow(workflow: WorkflowDefinition, state: StateDefinition, audit: { creator: string; gmt_created: string; gmt_modified: string }) {
+export function stateRow(
+  workflow: WorkflowDefinition,
+  state: StateDefinition,
+  audit: { creator: string; gmt_created: string; gmt_modified: string },
+) {
   return {
     id: state.id,
     name: state.name,

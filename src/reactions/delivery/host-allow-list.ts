@@ -9,7 +9,14 @@ export interface HostAllowList {
 
 export function parseHostAllowList(setting: string | undefined): HostAllowList {
   if (setting === undefined) return {};
-  return { hosts: new Set(setting.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '')) };
+  return {
+    hosts: new Set(
+      setting
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
+    ),
+  };
 }
 
 /** Why `url` may not be called; undefined when it may. */

@@ -62,7 +62,10 @@ export class DeliveryClient {
       return { kind: 'failed', reason, status, durationMs: took() };
     } catch (error) {
       const e = error as Error & { code?: string };
-      const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${this.options.timeoutMs} ms` : `could not be reached (${e.code ?? e.message})`;
+      const reason =
+        e.name === 'TimeoutError' || e.name === 'AbortError'
+          ? `no answer within ${this.options.timeoutMs} ms`
+          : `could not be reached (${e.code ?? e.message})`;
       return { kind: 'failed', reason, durationMs: took() };
     }
   }

@@ -33,12 +33,19 @@ export async function createDueWorkTable(db: Kysely<any>, table: string): Promis
       payload jsonb not null
     )`.execute(db);
   // The oldest work of each stream, and what is due.
-  await sql`create index if not exists ${sql.id(`${table}_stream`)} on ${sql.table(table)} (stream_id, log_commit, log_prepare)`.execute(db);
+  await sql`create index if not exists ${sql.id(`${table}_stream`)} on ${sql.table(table)} (stream_id, log_commit, log_prepare)`.execute(
+    db,
+  );
   await sql`create index if not exists ${sql.id(`${table}_due`)} on ${sql.table(table)} (due_at)`.execute(db);
 }
 
 /** Schedules (or reschedules) work caused by `cause`; the id keeps it unique across replays. */
-export async function scheduleWork(trx: Transaction<any>, table: string, cause: RecordedEvent, work: Omit<DueWork, 'streamId'>): Promise<void> {
+export async function scheduleWork(
+  trx: Transaction<any>,
+  table: string,
+  cause: RecordedEvent,
+  work: Omit<DueWork, 'streamId'>,
+): Promise<void> {
   const row = {
     id: work.id,
     stream_id: cause.streamId,

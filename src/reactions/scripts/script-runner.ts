@@ -47,7 +47,12 @@ export function scriptPath(scriptsDir: string, name: string): string | undefined
   return file.startsWith(dir + sep) ? file : undefined;
 }
 
-export async function runScript(scriptsDir: string, name: string, ticket: unknown, limits: ScriptLimits = DEFAULT_SCRIPT_LIMITS): Promise<ScriptOutcome> {
+export async function runScript(
+  scriptsDir: string,
+  name: string,
+  ticket: unknown,
+  limits: ScriptLimits = DEFAULT_SCRIPT_LIMITS,
+): Promise<ScriptOutcome> {
   const file = scriptPath(scriptsDir, name);
   if (!file) return { kind: 'failed', reason: `"${name}" is not a script file name (letters, digits, . _ - ending in .js or .mjs).` };
   const worker = new Worker(WORKER_SOURCE, {
@@ -69,7 +74,10 @@ export async function runScript(scriptsDir: string, name: string, ticket: unknow
     worker.once('error', (error) => {
       clearTimeout(timer);
       const e = error as Error & { code?: string };
-      settle({ kind: 'failed', reason: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the script used more than ${limits.memoryMb} MB` : e.message });
+      settle({
+        kind: 'failed',
+        reason: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the script used more than ${limits.memoryMb} MB` : e.message,
+      });
     });
     worker.once('exit', (code) => {
       clearTimeout(timer);
@@ -77,6 +85,12 @@ export async function runScript(scriptsDir: string, name: string, ticket: unknow
     });
   });
   await worker.terminate();
-  const shown = (outcome.kind === 'succeeded' ? outcome.output || printed.trimEnd() : printed ? `${outcome.reason}\n${printed.trimEnd()}` : outcome.reason).slice(0, OUTPUT_MAX);
+  const shown = (
+    outcome.kind === 'succeeded'
+      ? outcome.output || printed.trimEnd()
+      : printed
+        ? `${outcome.reason}\n${printed.trimEnd()}`
+        : outcome.reason
+  ).slice(0, OUTPUT_MAX);
   return outcome.kind === 'succeeded' ? { kind: 'succeeded', output: shown } : { kind: 'failed', reason: shown };
 }
