@@ -13,6 +13,7 @@ interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   hitCount?: number;
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -73,6 +74,17 @@ const frameName = (f: CallFrame) =>
 
 export function summarise(profile: CpuProfile, operation: string, file: string, top = 12): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  // A native frame (a syscall such as writev) is charged to the JavaScript that called it:
+  // on loopback the kernel's work for the receiving side is done inside the sender's write.
+  const callerOf = (id: number): CallFrame | undefined => {
+    for (let at = parentOf.get(id); at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      if (frame.url && !frame.url.startsWith('node:')) return frame;
+    }
+    return undefined;
+  };
   const hits = new Map<number, number>();
   if (profile.samples) for (const s of profile.samples) hits.set(s, (hits.get(s) ?? 0) + 1);
   else for (const n of profile.nodes) hits.set(n.id, n.hitCount ?? 0);
@@ -87,9 +99,11 @@ export function summarise(profile: CpuProfile, operation: string, file: string, 
       idle += count;
       continue;
     }
-    const area = areaOf(node.callFrame);
+    const native = !node.callFrame.url && !node.callFrame.functionName.startsWith('(');
+    const caller = native ? callerOf(id) : undefined;
+    const area = caller ? `${areaOf(caller)} (native)` : areaOf(node.callFrame);
     areas.set(area, (areas.get(area) ?? 0) + count);
-    const name = frameName(node.callFrame);
+    const name = caller ? `${node.callFrame.functionName} (native) ← ${frameName(caller)}` : frameName(node.callFrame);
     frames.set(name, (frames.get(name) ?? 0) + count);
   }
   const busy = Math.max(1, total - idle);

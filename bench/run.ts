@@ -129,7 +129,7 @@ try {
     const bad = figure.non2xx + figure.errors + figure.timeouts;
     if (bad) result.hadErrors = true;
     say(
-      `${operation.padEnd(10)} ${figure.perSecond.toFixed(0).padStart(6)} req/s  p50 ${figure.p50Ms} ms  p99 ${figure.p99Ms} ms` +
+      `${operation.padEnd(10)} ${figure.perSecond.toFixed(0).padStart(6)} req/s  p50 ${figure.p50Ms.toFixed(1)} ms  p99 ${figure.p99Ms.toFixed(1)} ms` +
         `${bad ? `  ${bad} NOT 2xx ${JSON.stringify(figure.statusCodes)}` : ''}  (idle before ${pct(idleBefore)})`,
     );
   }
