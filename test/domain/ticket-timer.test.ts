@@ -131,3 +131,36 @@ t.test(
     .when(fire(T.escalate, CREATED_AT, by('lilei')))
     .thenThrows('not_permitted'),
 );
+
+// Arming: each decision arms the timers of the state it leaves the ticket in.
+const inSeconds = (s: number) => new Date(Date.parse(AT) + s * 1000).toISOString();
+
+t.test(
+  'given a ticket at manager review, when someone comments there, then the comment arms the review timers again from now',
+  given(atReview())
+    .when({ type: 'CommentTicket', ticketId: TICKET, actor: by('lilei'), app: 'ops', suggestion: 'still looking' })
+    .then([
+      {
+        type: 'TicketCommented',
+        data: {
+          ticketId: TICKET,
+          actor: by('lilei'),
+          suggestion: 'still looking',
+          at: AT,
+          stateId: REVIEW,
+          // In the workflow's order of transitions.
+          armedTimers: [
+            { transitionId: T.approve, dueAt: inSeconds(7200) },
+            { transitionId: T.escalate, dueAt: inSeconds(3600) },
+          ],
+        },
+      },
+    ]),
+);
+
+t.test(
+  'given a timer fired into a state without timers, then the event arms nothing',
+  given(atReview())
+    .when(fire(T.escalate))
+    .thenCheck((t, events) => t.equal((events[0].data as { armedTimers?: unknown }).armedTimers, undefined)),
+);

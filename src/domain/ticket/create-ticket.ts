@@ -9,6 +9,7 @@ import { checkCreationLimits } from './creation-limits.ts';
 import { resolveAssignment } from './participants.ts';
 import { conditionValues, destinationOf } from './routing.ts';
 import { ActState, related, type Ticket, type TicketState } from './ticket.ts';
+import { withArmedTimers } from './timers.ts';
 
 export interface CreateTicket {
   ticketId: number;
@@ -101,7 +102,7 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
         ? ActState.draft
         : ActState.inProgress;
 
-  return [
+  const created: TicketCreated[] = [
     {
       type: 'TicketCreated',
       data: {
@@ -124,6 +125,7 @@ export function decideCreateTicket(command: CreateTicket, state: TicketState, ca
       },
     },
   ];
+  return withArmedTimers(created, wf, assignment.stateId, command.now);
 }
 
 /** The ticket its creation opens. */

@@ -4,7 +4,8 @@ import { appMayUseWorkflow } from '../catalog/catalog.ts';
 import { fail } from '../errors.ts';
 import type { TicketContext } from './context.ts';
 import { currentState } from './guards.ts';
-import { actionOf, type TicketActionEvent, type TicketCommand } from './ticket-actions.ts';
+import { actionOf, ruleOf, type TicketActionEvent, type TicketCommand } from './ticket-actions.ts';
+import { withArmedTimers } from './timers.ts';
 import type { TicketState } from './ticket.ts';
 
 export function decideTicket(command: TicketCommand, state: TicketState, ctx: TicketContext): TicketActionEvent[] {
@@ -16,5 +17,7 @@ export function decideTicket(command: TicketCommand, state: TicketState, ctx: Ti
   }
   // A ticket whose state its workflow no longer has can take no action at all.
   currentState(ticket, ctx.workflow);
-  return actionOf(command).decide(command, ticket, ctx);
+  const events = actionOf(command).decide(command, ticket, ctx);
+  const after = events.reduce((t, event) => ruleOf(event).evolve(t, event), ticket);
+  return withArmedTimers(events, ctx.workflow, after.assignment.stateId, ctx.now);
 }

@@ -2,6 +2,7 @@
 // actions on an existing ticket live with their action (actions/*.ts); ticket-actions.ts
 // joins them into TicketEvent.
 import type { FieldValue } from '../fields.ts';
+import type { ArmedTimer } from './timers.ts';
 
 /** Who works a ticket in its current state, as loonflow stores it on the ticket row. */
 export interface Assignment {
@@ -30,6 +31,8 @@ export interface EventCommon {
   suggestion: string;
   /** When the decision was taken (ISO 8601), passed in by the command. */
   at: string;
+  /** Timers of the state the decision left the ticket in (timers.ts); on the decision's last event. */
+  armedTimers?: ArmedTimer[];
 }
 
 /** An event on an existing ticket: its type, what every such event carries, and its own data. */
@@ -62,6 +65,8 @@ export interface TicketCreated {
     assignment: Assignment;
     actStateId: number;
     createdAt: string;
+    /** Timers of the state the ticket was created into (timers.ts). */
+    armedTimers?: ArmedTimer[];
   };
 }
 
