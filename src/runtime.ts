@@ -16,6 +16,8 @@ import { createEventStoreSchema } from './eventstore/postgres/schema.ts';
 import { buildApp } from './http/app.ts';
 import { directoryProjection } from './projections/directory/projection.ts';
 import { ProjectionRunner, type RunnerOptions } from './projections/engine/projection-runner.ts';
+import { ReactionDispatcher } from './reactions/engine/dispatcher.ts';
+import { timerReaction } from './reactions/timers/timers.ts';
 import type { Projection } from './projections/projection.ts';
 import { ticketsProjection } from './projections/tickets/projection.ts';
 import { countTicketsSince } from './projections/tickets/queries.ts';
@@ -28,6 +30,9 @@ export interface Runtime {
   store: EventStore;
   commands: CommandDeps;
   projections: ProjectionRunner;
+  /** The reactions' own projections (their due work), apart from read-your-writes. */
+  reactionProjections: ProjectionRunner;
+  reactions: ReactionDispatcher;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,7 @@ export interface RuntimeOptions {
   /** Start the projection runner (default true); the CLI's offline commands skip it. */
   project?: boolean;
   onProjectionError?: RunnerOptions['onError'];
+  onReactionError?: (reaction: string, error: unknown) => void;
 }
 
 export async function openDatabase(env: Env): Promise<Database> {
@@ -72,13 +78,33 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     countTickets: (query) => countTicketsSince(database.db, query),
   };
   const projections = new ProjectionRunner(database, store, PROJECTIONS, { onError: options.onProjectionError });
-  if (options.project !== false) await projections.start();
+  // What the engine does by itself runs beside the read models: a slow receiver never delays them.
+  const reactionList = [timerReaction(commands)];
+  const reactionProjections = new ProjectionRunner(
+    database,
+    store,
+    reactionList.map((r) => r.projection),
+    { onError: options.onProjectionError },
+  );
+  const reactions = new ReactionDispatcher(
+    { database, clock, waitForProjections: (position) => reactionProjections.waitFor(position, 30_000), onError: options.onReactionError },
+    reactionList,
+  );
+  if (options.project !== false) {
+    await projections.start();
+    await reactionProjections.start();
+    reactions.start();
+  }
   return {
     database,
     store,
     commands,
     projections,
+    reactionProjections,
+    reactions,
     async close() {
+      await reactions.stop();
+      await reactionProjections.stop();
       await projections.stop();
       await store.close();
       if (!options.database) await database.close();

@@ -4,6 +4,7 @@ import { applyStartupConfig, buildHttpApp, createRuntime, reportProjectionError 
 export async function serve(env: Env): Promise<void> {
   const runtime = await createRuntime(env, {
     onProjectionError: reportProjectionError,
+    onReactionError: (reaction, error) => console.error(`reaction ${reaction}: ${(error as Error).message ?? error}`),
   });
   const applied = await applyStartupConfig(runtime, env);
   const app = await buildHttpApp(runtime, env, { level: env.LOG_LEVEL });

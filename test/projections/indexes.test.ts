@@ -1,4 +1,5 @@
-// Whatever the write side accepts, the read side can store: every B-tree index over text is
+// Whatever the write side accepts, the read side can store: every B-tree index over text (read
+// models and the reactions' due work) is
 // over a column whose values the write side bounds, and the title filter has its trigram index.
 import t from 'tap';
 import { sql } from 'kysely';
@@ -12,6 +13,8 @@ const BOUNDED_TEXT_KEYS: Record<string, string> = {
   'projection_checkpoints.name': "the projections' own names",
   'projection_parked_events.projection': "the projections' own names",
   'projection_parked_events.stream_id': 'stream names',
+  'reaction_timers.id': 'a stream name, a log position and a transition id',
+  'reaction_timers.stream_id': 'stream names',
   'ticket_users.username': 'usernames: 50 characters',
   'tickets.creator': 'usernames: 50 characters',
   'tickets.sn': 'an app prefix of 50 characters and 12 digits',

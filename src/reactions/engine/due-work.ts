@@ -65,6 +65,11 @@ export async function completeWork(trx: Transaction<any>, table: string, id: str
   await trx.deleteFrom(table).where('id', '=', id).execute();
 }
 
+/** Drops every piece of work of a stream (an event made it void). */
+export async function cancelStreamWork(trx: Transaction<any>, table: string, streamId: string): Promise<void> {
+  await trx.deleteFrom(table).where('stream_id', '=', streamId).execute();
+}
+
 /** Due work to start now: the oldest of each stream not already running, soonest due first. */
 export async function dueWork(db: Kysely<any>, table: string, now: Date, busyStreams: string[], limit: number): Promise<DueWork[]> {
   const { rows } = await sql<DueWorkRow>`
