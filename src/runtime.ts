@@ -17,6 +17,10 @@ import { buildApp } from './http/app.ts';
 import { directoryProjection } from './projections/directory/projection.ts';
 import { ProjectionRunner, type RunnerOptions } from './projections/engine/projection-runner.ts';
 import { ReactionDispatcher } from './reactions/engine/dispatcher.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './reactions/delivery/backoff.ts';
+import { parseHostAllowList } from './reactions/delivery/host-allow-list.ts';
+import { DeliveryClient } from './reactions/delivery/signed-post.ts';
+import { hookCallReaction } from './reactions/hooks/hook-calls.ts';
 import { timerReaction } from './reactions/timers/timers.ts';
 import type { Projection } from './projections/projection.ts';
 import { ticketsProjection } from './projections/tickets/projection.ts';
@@ -45,6 +49,8 @@ export interface RuntimeOptions {
   project?: boolean;
   onProjectionError?: RunnerOptions['onError'];
   onReactionError?: (reaction: string, error: unknown) => void;
+  /** Outbound calls of hooks: time limit per attempt (default 10 s, as loonflow) and retries. */
+  delivery?: { timeoutMs?: number; retry?: RetryPolicy };
 }
 
 export async function openDatabase(env: Env): Promise<Database> {
@@ -79,7 +85,14 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   };
   const projections = new ProjectionRunner(database, store, PROJECTIONS, { onError: options.onProjectionError });
   // What the engine does by itself runs beside the read models: a slow receiver never delays them.
-  const reactionList = [timerReaction(commands)];
+  const delivery = new DeliveryClient(parseHostAllowList(env.HOOK_HOST_ALLOWED), {
+    timeoutMs: options.delivery?.timeoutMs ?? 10_000,
+    clock,
+  });
+  const reactionList = [
+    timerReaction(commands),
+    hookCallReaction({ commands, delivery, retry: options.delivery?.retry ?? DEFAULT_RETRY_POLICY }),
+  ];
   const reactionProjections = new ProjectionRunner(
     database,
     store,
@@ -93,7 +106,13 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   if (options.project !== false) {
     await projections.start();
     await reactionProjections.start();
-    reactions.start();
+    // Work starts once the due-work tables have caught up: a call recorded just before a
+    // restart is then not made again.
+    void store
+      .headPosition()
+      .then((head) => reactionProjections.waitFor(head, 60_000))
+      .catch((error) => options.onReactionError?.('startup', error))
+      .then(() => reactions.start());
   }
   return {
     database,
@@ -105,6 +124,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     async close() {
       await reactions.stop();
       await reactionProjections.stop();
+      await delivery.close();
       await projections.stop();
       await store.close();
       if (!options.database) await database.close();

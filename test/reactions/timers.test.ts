@@ -34,9 +34,13 @@ async function withEscalation(t: Test): Promise<TestApp> {
   return api;
 }
 
-const create = async (api: TestApp) => (await api.call('POST', '/api/v1.0/tickets', { as: 'wangwu', body: { workflow_id: 50, transition_id: 5001, title: 'printer' } })).body.data.ticket_id as number;
-const stateOf = async (api: TestApp, id: number) => (await api.call('GET', `/api/v1.0/tickets/${id}`, { as: 'admin' })).body.data.value.state_id as number;
-const timerFirings = async (api: TestApp, id: number) => (await api.runtime.store.readStream(`ticket-${id}`)).filter((e) => e.type === 'TicketTimerFired').length;
+const create = async (api: TestApp) =>
+  (await api.call('POST', '/api/v1.0/tickets', { as: 'wangwu', body: { workflow_id: 50, transition_id: 5001, title: 'printer' } })).body
+    .data.ticket_id as number;
+const stateOf = async (api: TestApp, id: number) =>
+  (await api.call('GET', `/api/v1.0/tickets/${id}`, { as: 'admin' })).body.data.value.state_id as number;
+const timerFirings = async (api: TestApp, id: number) =>
+  (await api.runtime.store.readStream(`ticket-${id}`)).filter((e) => e.type === 'TicketTimerFired').length;
 
 async function waitForState(api: TestApp, id: number, stateId: number, ms = 10_000): Promise<number> {
   const started = Date.now();
@@ -54,7 +58,11 @@ t.test('a ticket left alone moves on when its timer falls due, as loonrobot, in 
   const waited = await waitForState(api, id, 503);
   t.ok(waited < 10_000, `escalated by the timer after ${waited} ms`);
   const logs = (await api.call('GET', `/api/v1.0/tickets/${id}/flowlogs`, { as: 'admin' })).body.data.value;
-  t.match(logs, [{ participant: 'loonrobot', transition: { transition_id: 5002 }, suggestion: '定时器流转' }], 'the newest log is the timer');
+  t.match(
+    logs,
+    [{ participant: 'loonrobot', transition: { transition_id: 5002 }, suggestion: '定时器流转' }],
+    'the newest log is the timer',
+  );
   t.equal(await timerFirings(api, id), 1, 'fired once');
 });
 

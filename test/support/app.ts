@@ -3,7 +3,7 @@ import type { Test } from 'tap';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { readEnv } from '../../src/config/env.ts';
 import { signatureFor } from '../../src/loonflow-signature.ts';
-import { applyStartupConfig, buildHttpApp, createRuntime, type Runtime } from '../../src/runtime.ts';
+import { applyStartupConfig, buildHttpApp, createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const DEMO_APP = { name: 'demo', token: 'demo-token-change-me' };
@@ -38,11 +38,19 @@ export function signedHeaders(app: { name: string; token: string }, now: Date, u
   };
 }
 
-export async function startApp(t: Test, options: { clock?: () => Date; random?: () => number } = {}): Promise<TestApp> {
+export async function startApp(
+  t: Test,
+  options: { clock?: () => Date; random?: () => number; env?: Record<string, string>; delivery?: RuntimeOptions['delivery'] } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
-  const env = readEnv({});
+  const env = readEnv(options.env ?? {});
   const now = options.clock ?? (() => new Date());
-  const runtime = await createRuntime(env, { database: db.database, clock: now, random: options.random ?? (() => 0) });
+  const runtime = await createRuntime(env, {
+    database: db.database,
+    clock: now,
+    random: options.random ?? (() => 0),
+    delivery: options.delivery,
+  });
   await applyStartupConfig(runtime, env);
   const app = await buildHttpApp(runtime, env);
   t.teardown(async () => {

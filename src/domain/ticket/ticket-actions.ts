@@ -13,6 +13,7 @@ import { fireTimer } from './actions/fire-timer.ts';
 import { forceState } from './actions/force-state.ts';
 import { handle } from './actions/handle.ts';
 import { hookResult } from './actions/hook-result.ts';
+import { recordHookCall } from './actions/record-hook-call.ts';
 import { retreat } from './actions/retreat.ts';
 import { retryAutomation } from './actions/retry-automation.ts';
 import type { TicketCreated } from './events.ts';
@@ -30,6 +31,7 @@ export const TICKET_ACTIONS = {
   CloseTicket: close,
   RetreatTicket: retreat,
   ReceiveHookResult: hookResult,
+  RecordHookCall: recordHookCall,
   RetryAutomation: retryAutomation,
   FireTimer: fireTimer,
 } as const;

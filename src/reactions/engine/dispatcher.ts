@@ -51,6 +51,7 @@ export class ReactionDispatcher {
   ) {}
 
   start(): void {
+    if (this.stopped) return;
     for (const reaction of this.reactions) {
       const entry: Running = { busy: new Set() };
       this.running.set(reaction.name, entry);

@@ -18,8 +18,9 @@ export type ReceiveHookResult = TicketCommandOf<
 /** A hook reported failure (or could not be reached); the ticket waits for a retry. */
 export type TicketHookFailed = TicketEventOf<'TicketHookFailed', { stateId: number }>;
 
-const HOOK_LOG: FlowLogKind = { interveneTypeId: 9, name: 'hook操作' };
-const HOOK_ACTOR: Actor = { username: 'hook', engine: true };
+/** How hook results show in the flow log (behaviour §6.1), and who reports them. */
+export const HOOK_LOG: FlowLogKind = { interveneTypeId: 9, name: 'hook操作' };
+export const HOOK_ACTOR: Actor = { username: 'hook', engine: true };
 
 function decide(command: ReceiveHookResult, ticket: Ticket, ctx: TicketContext): (TicketHookFailed | TicketHandled)[] {
   const state = currentState(ticket, ctx.workflow);
@@ -35,18 +36,16 @@ function decide(command: ReceiveHookResult, ticket: Ticket, ctx: TicketContext):
       },
     ];
   }
+  return continueAfterHook(ticket, ctx, command.app, command.message, command.fieldValues);
+}
+
+/** The engine executes the hook state's first transition (a callback, or a hook that does not wait). */
+export function continueAfterHook(ticket: Ticket, ctx: TicketContext, app: string, suggestion: string, values: Record<string, unknown>) {
+  const state = currentState(ticket, ctx.workflow);
   const first =
     transitionsFrom(ctx.workflow, state.id)[0] ?? fail('wrong_state', `State "${state.name}" has no transition to continue with.`);
   return handle.decide(
-    {
-      type: 'HandleTicket',
-      ticketId: ticket.id,
-      actor: ENGINE,
-      app: command.app,
-      transitionId: first.id,
-      suggestion: command.message,
-      values: command.fieldValues,
-    },
+    { type: 'HandleTicket', ticketId: ticket.id, actor: ENGINE, app, transitionId: first.id, suggestion, values },
     ticket,
     ctx,
   );

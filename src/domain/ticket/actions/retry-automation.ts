@@ -10,7 +10,8 @@ import type { TicketAction } from './action.ts';
 
 export type RetryAutomation = TicketCommandOf<'RetryAutomation'>;
 
-export type TicketRetryRequested = TicketEventOf<'TicketRetryRequested', { stateId: number }>;
+/** `participantTypeId` says what runs again (script or hook); absent in events from before it was recorded. */
+export type TicketRetryRequested = TicketEventOf<'TicketRetryRequested', { stateId: number; participantTypeId?: number }>;
 
 const AUTOMATED: readonly number[] = [ParticipantType.script, ParticipantType.hook];
 
@@ -19,7 +20,12 @@ function decide(command: RetryAutomation, ticket: Ticket, ctx: TicketContext): T
   if (!AUTOMATED.includes(ticket.assignment.participantTypeId)) {
     fail('wrong_state', `Ticket ${ticket.id} is not waiting for a script or a hook; there is nothing to retry.`);
   }
-  return [{ type: 'TicketRetryRequested', data: { ...eventCommon(command, ctx.now), stateId: state.id } }];
+  return [
+    {
+      type: 'TicketRetryRequested',
+      data: { ...eventCommon(command, ctx.now), stateId: state.id, participantTypeId: ticket.assignment.participantTypeId },
+    },
+  ];
 }
 
 export const retryAutomation: TicketAction<RetryAutomation, TicketRetryRequested> = {
