@@ -31,7 +31,7 @@ program
   .action(async () => {
     const runtime = await createRuntime(readEnv(), {
       onProjectionError: reportProjectionError,
-    onReactionError: (reaction, error) => console.error(`reaction ${reaction}: ${(error as Error).message ?? error}`),
+      onReactionError: (reaction, error) => console.error(`reaction ${reaction}: ${(error as Error).message ?? error}`),
     });
     console.log('projecting; SIGTERM or SIGINT to stop after the batch in flight');
     const stop = async () => {
