@@ -40,7 +40,9 @@ export async function seedReadModels(url: string, schema: string, count: number)
     insert into ticket_users (ticket_id, username, in_process, worked, workflow_id, gmt_created)
     select id, creator, false, false, workflow_id, gmt_created from tickets
     union all
-    select id, participant, act_state_id not in (4, 5), false, workflow_id, gmt_created from tickets where participant <> creator`.execute(db);
+    select id, participant, act_state_id not in (4, 5), false, workflow_id, gmt_created from tickets where participant <> creator`.execute(
+    db,
+  );
   await sql`
     insert into ticket_daily_counts (workflow_id, day, tickets)
     select workflow_id, (gmt_created at time zone 'UTC')::date, count(*) from tickets group by 1, 2`.execute(db);
