@@ -182,7 +182,7 @@ export class ProjectionRunner {
       const behind = await this.behind(position);
       if (behind.length === 0) return;
       const left = deadline - Date.now();
-      if (left <= 0) {
+      if (left <= 0 || this.stopped) {
         throw new DomainError(
           'read_model_lagging',
           `The change was saved, but the read models (${behind.join(', ')}) have not caught up within ${timeoutMs} ms; read again shortly.`,
