@@ -16,10 +16,12 @@ export interface Reaction {
   /** Pieces of work at once, across streams. */
   readonly concurrency: number;
   /**
-   * Does the work and appends its outcome (an event on the work's stream); resolves to where
-   * that event is in the log. A throw leaves the work due; it is tried again after a pause.
+   * Does the work. Resolves to where the event that records its outcome is in the log (the
+   * projection then drops or reschedules the work), or to `done` when nothing is left to
+   * record (the work is dropped here). A throw leaves the work due; it is tried again after a
+   * pause.
    */
-  perform(work: DueWork): Promise<LogPosition | undefined>;
+  perform(work: DueWork): Promise<LogPosition | 'done' | undefined>;
 }
 
 export interface DispatcherDeps {
@@ -95,8 +97,9 @@ export class ReactionDispatcher {
   private async perform(reaction: Reaction, work: DueWork): Promise<void> {
     try {
       const recorded = await reaction.perform(work);
+      if (recorded === 'done') await this.deps.database.db.deleteFrom(reaction.table).where('id', '=', work.id).execute();
       // The stream stays busy until the table shows the outcome, so the work is not done twice.
-      if (recorded) await this.deps.waitForProjections(recorded);
+      else if (recorded) await this.deps.waitForProjections(recorded);
     } catch (error) {
       this.deps.onError?.(reaction.name, error);
       await new Promise((resolve) => setTimeout(resolve, this.deps.pauseAfterErrorMs ?? 1000));

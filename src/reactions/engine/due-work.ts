@@ -2,12 +2,14 @@
 // table of due work (a hook to call, a timer to fire) and the dispatcher does it. The log is
 // the outbox: the table can be dropped and rebuilt from the events like any read model.
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { RecordedEvent } from '../../eventstore/event-store.ts';
+import type { LogPosition, RecordedEvent } from '../../eventstore/event-store.ts';
 
 export interface DueWork<Payload = unknown> {
   /** Derived from the event that caused it, so a retry of the same work has the same id. */
   id: string;
   streamId: string;
+  /** The event that caused it. */
+  cause: LogPosition;
   dueAt: Date;
   payload: Payload;
 }
@@ -44,11 +46,12 @@ export async function scheduleWork(
   trx: Transaction<any>,
   table: string,
   cause: RecordedEvent,
-  work: Omit<DueWork, 'streamId'>,
+  work: Omit<DueWork, 'streamId' | 'cause'> & { streamId?: string },
 ): Promise<void> {
   const row = {
     id: work.id,
-    stream_id: cause.streamId,
+    // The stream whose work it is (its order, its cancellation): the cause's unless said.
+    stream_id: work.streamId ?? cause.streamId,
     log_commit: String(cause.position.commit),
     log_prepare: String(cause.position.prepare),
     due_at: work.dueAt,
@@ -79,7 +82,13 @@ export async function dueWork(db: Kysely<any>, table: string, now: Date, busyStr
      where due_at <= ${now} ${busyStreams.length ? sql`and stream_id not in (${sql.join(busyStreams)})` : sql``}
      order by due_at
      limit ${limit}`.execute(db);
-  return rows.map((r) => ({ id: r.id, streamId: r.stream_id, dueAt: new Date(r.due_at), payload: r.payload }));
+  return rows.map((r) => ({
+    id: r.id,
+    streamId: r.stream_id,
+    cause: { commit: BigInt(r.log_commit), prepare: BigInt(r.log_prepare) },
+    dueAt: new Date(r.due_at),
+    payload: r.payload,
+  }));
 }
 
 /** When the next work falls due, if any is scheduled. */

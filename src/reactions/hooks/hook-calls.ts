@@ -73,10 +73,10 @@ export function hookCallReaction({ commands, delivery, retry }: HookCallDeps): R
     projection: hookCallSchedule,
     table: HOOK_CALLS_TABLE,
     concurrency: 32,
-    async perform(work): Promise<LogPosition | undefined> {
+    async perform(work): Promise<LogPosition | 'done' | undefined> {
       const { ticketId, stateId, attempt } = work.payload as HookCall;
       const { state } = await loadTicket(commands.store, ticketId);
-      if (state.status !== 'open') return undefined;
+      if (state.status !== 'open') return 'done';
       const ticket = state.ticket;
       const { catalog } = await commands.catalog.current();
       const workflow = workflowVersion(catalog, ticket.workflowId, ticket.workflowVersion)?.definition;

@@ -8,7 +8,6 @@ import { runTicketCommand } from '../../commands/ticket-commands.ts';
 import { loadTicket } from '../../commands/ticket-stream.ts';
 import { ENGINE } from '../../domain/ticket/commands.ts';
 import { decodeTicketEvent } from '../../domain/ticket/decode.ts';
-import { ticketStream } from '../../domain/ticket/events.ts';
 import { positionToString, type LogPosition } from '../../eventstore/event-store.ts';
 import type { Projection } from '../../projections/projection.ts';
 import type { Reaction } from '../engine/dispatcher.ts';
@@ -52,20 +51,18 @@ export function timerReaction(commands: CommandDeps): Reaction {
     projection: timerSchedule,
     table: TIMERS_TABLE,
     concurrency: 8,
-    async perform(work): Promise<LogPosition | undefined> {
+    async perform(work): Promise<LogPosition | 'done' | undefined> {
       const { ticketId, transitionId, armedAt } = work.payload as TimerWork;
       const { state } = await loadTicket(commands.store, ticketId);
-      if (state.status !== 'open') return undefined;
+      if (state.status !== 'open') return 'done';
       // The engine acts within the ticket's own app.
       const result = await runTicketCommand(
         commands,
         { type: 'FireTimer', ticketId, actor: ENGINE, app: state.ticket.app, transitionId, armedAt },
         { correlationId: work.id },
       );
-      if (result.appended) return result.appended.position;
-      // Void: the event that voided it also removes it from the table; wait for that.
-      const events = await commands.store.readStream(ticketStream(ticketId));
-      return events[events.length - 1]?.position;
+      // Void (the ticket moved or something happened since): nothing to record.
+      return result.appended?.position ?? 'done';
     },
   };
 }
