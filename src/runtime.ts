@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   random?: () => number;
   /** Start the projection runner (default true); the CLI's offline commands skip it. */
   project?: boolean;
+  /** Run the reactions (hooks, timers) beside the projections (default true). */
+  react?: boolean;
   onProjectionError?: RunnerOptions['onError'];
   onReactionError?: (reaction: string, error: unknown) => void;
   /** Outbound calls of hooks: time limit per attempt (default 10 s, as loonflow) and retries. */
@@ -103,8 +105,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     { database, clock, waitForProjections: (position) => reactionProjections.waitFor(position, 30_000), onError: options.onReactionError },
     reactionList,
   );
-  if (options.project !== false) {
-    await projections.start();
+  if (options.project !== false) await projections.start();
+  if (options.project !== false && options.react !== false) {
     await reactionProjections.start();
     // Work starts once the due-work tables have caught up: a call recorded just before a
     // restart is then not made again.

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { ENGINE } from '../../src/domain/ticket/commands.ts';
 import type { TicketCommand } from '../../src/domain/ticket/ticket-actions.ts';
+import { ParticipantType } from '../../src/domain/workflow.ts';
 import {
   CREATOR,
   DESK,
@@ -147,14 +148,14 @@ t.test('retry', async (t) => {
     spec
       .given(catalog, atScript())
       .when(retry(CREATOR))
-      .then([retryRequested(CREATOR, SCRIPT)]),
+      .then([retryRequested(CREATOR, SCRIPT, ParticipantType.script)]),
   );
   t.test(
     'given the hook failed, when a retry is requested, then TicketRetryRequested in the hook state',
     spec
       .given(catalog, [...atHook(), hookFailed()])
       .when(retry('admin'))
-      .then([retryRequested('admin', HOOK)]),
+      .then([retryRequested('admin', HOOK, ParticipantType.hook)]),
   );
   t.test(
     'given manager review (a person), when a retry is requested, then wrong_state',

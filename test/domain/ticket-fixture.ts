@@ -477,9 +477,10 @@ export const hookFailed = (stateId = HOOK, suggestion = 'provisioned'): TicketEv
   data: { ...common(HOOK_ACTOR, suggestion), stateId },
 });
 
-export const retryRequested = (actor: string, stateId: number): TicketEvent => ({
+/** A retry in a script (6) or hook (10) state: the event says which runs again. */
+export const retryRequested = (actor: string, stateId: number, participantTypeId?: number): TicketEvent => ({
   type: 'TicketRetryRequested',
-  data: { ...common(actor, ''), stateId },
+  data: { ...common(actor, ''), stateId, ...(participantTypeId === undefined ? {} : { participantTypeId }) },
 });
 
 /** The ticket after these events (throws if it does not exist). */

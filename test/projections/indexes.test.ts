@@ -13,6 +13,8 @@ const BOUNDED_TEXT_KEYS: Record<string, string> = {
   'projection_checkpoints.name': "the projections' own names",
   'projection_parked_events.projection': "the projections' own names",
   'projection_parked_events.stream_id': 'stream names',
+  'reaction_hook_calls.id': 'a stream name and a log position',
+  'reaction_hook_calls.stream_id': 'stream names',
   'reaction_timers.id': 'a stream name, a log position and a transition id',
   'reaction_timers.stream_id': 'stream names',
   'ticket_users.username': 'usernames: 50 characters',
@@ -21,7 +23,7 @@ const BOUNDED_TEXT_KEYS: Record<string, string> = {
 };
 
 t.test('B-tree indexes hold only bounded text; the title has a trigram index', async (t) => {
-  const api = await startApp(t);
+  const api = await startApp(t, { react: true });
   const { rows } = await sql<{ key: string; method: string; index: string }>`
     select c.relname || '.' || a.attname as key, am.amname as method, i.relname as index
       from pg_index x

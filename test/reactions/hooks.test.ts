@@ -79,9 +79,12 @@ const hooked = (base: string) => ({
   ],
 });
 
+// Generous per attempt (a loaded CI machine is slow), quick retries.
+const RETRY = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 };
+
 async function provisioning(t: Test, options: Parameters<typeof startApp>[1] = {}) {
   const hook = await receiver(t);
-  const api = await startApp(t, { delivery: { timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 } }, ...options });
+  const api = await startApp(t, { react: true, delivery: { timeoutMs: 5000, retry: RETRY }, ...options });
   const applied = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: hooked(hook.base) });
   t.equal(applied.status, 200, JSON.stringify(applied.body));
   return { api, hook };
@@ -185,8 +188,8 @@ t.test('a failing receiver is retried with backoff, the engine gives up, and ret
 });
 
 t.test('a receiver that does not answer in time is a failed attempt', async (t) => {
-  const { api, hook } = await provisioning(t);
-  hook.answer = (_q, res) => setTimeout(() => json(res, { code: 0 }), 1000);
+  const { api, hook } = await provisioning(t, { delivery: { timeoutMs: 300, retry: RETRY } });
+  hook.answer = (_q, res) => setTimeout(() => json(res, { code: 0 }), 3000);
   const id = await create(api);
   t.ok(await until(async () => (await eventTypes(api, id)).includes('TicketHookGaveUp')));
   const failed = (await api.runtime.store.readStream(`ticket-${id}`)).find((e) => e.type === 'TicketHookCallFailed');

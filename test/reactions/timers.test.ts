@@ -28,7 +28,7 @@ const ESCALATION = {
 };
 
 async function withEscalation(t: Test): Promise<TestApp> {
-  const api = await startApp(t);
+  const api = await startApp(t, { react: true });
   const applied = await api.call('PUT', '/api/v1.0/config', { as: 'admin', body: ESCALATION });
   t.equal(applied.status, 200, JSON.stringify(applied.body));
   return api;

@@ -40,7 +40,14 @@ export function signedHeaders(app: { name: string; token: string }, now: Date, u
 
 export async function startApp(
   t: Test,
-  options: { clock?: () => Date; random?: () => number; env?: Record<string, string>; delivery?: RuntimeOptions['delivery'] } = {},
+  options: {
+    clock?: () => Date;
+    random?: () => number;
+    env?: Record<string, string>;
+    /** Run the reactions (hooks, timers): off unless a test is about them, so the API alone is deterministic. */
+    react?: boolean;
+    delivery?: RuntimeOptions['delivery'];
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const env = readEnv(options.env ?? {});
@@ -49,6 +56,7 @@ export async function startApp(
     database: db.database,
     clock: now,
     random: options.random ?? (() => 0),
+    react: options.react ?? false,
     delivery: options.delivery,
   });
   await applyStartupConfig(runtime, env);
