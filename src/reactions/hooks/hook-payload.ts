@@ -4,28 +4,17 @@
 import type { Ticket } from '../../domain/ticket/ticket.ts';
 import type { WorkflowDefinition } from '../../domain/workflow.ts';
 import { formatTimestamp } from '../../projections/format.ts';
+import { columnsOf } from '../../projections/tickets/ticket-row.ts';
 
 export function ticketValues(ticket: Ticket, workflow: WorkflowDefinition): Record<string, unknown> {
+  const { fields, workflow_version: _version, app: _app, gmt_created, gmt_modified, multi_all_person, ...columns } = columnsOf(ticket);
   return {
-    id: ticket.id,
-    creator: ticket.creator,
-    gmt_created: formatTimestamp(ticket.createdAt),
-    gmt_modified: formatTimestamp(ticket.modifiedAt),
+    ...columns,
+    gmt_created: formatTimestamp(gmt_created),
+    gmt_modified: formatTimestamp(gmt_modified),
     is_deleted: false,
-    title: ticket.title,
-    workflow_id: ticket.workflowId,
-    sn: ticket.sn,
-    state_id: ticket.assignment.stateId,
-    parent_ticket_id: ticket.parentTicketId,
-    parent_ticket_state_id: ticket.parentTicketStateId,
-    participant_type_id: ticket.assignment.participantTypeId,
-    participant: ticket.assignment.participant,
-    relation: ticket.relation.join(','),
-    in_add_node: ticket.inAddNode,
-    add_node_man: ticket.addNodeMan,
-    script_run_last_result: ticket.scriptRunLastResult,
-    act_state_id: ticket.actStateId,
-    multi_all_person: JSON.stringify(ticket.assignment.multiAllPerson),
-    ...Object.fromEntries(workflow.custom_fields.map((f) => [f.field_key, ticket.fields[f.field_key] ?? null])),
+    // As loonflow stores it: a JSON string.
+    multi_all_person: JSON.stringify(multi_all_person),
+    ...Object.fromEntries(workflow.custom_fields.map((f) => [f.field_key, fields[f.field_key] ?? null])),
   };
 }
