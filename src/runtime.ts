@@ -21,6 +21,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './reactions/delivery/bac
 import { parseHostAllowList } from './reactions/delivery/host-allow-list.ts';
 import { DeliveryClient } from './reactions/delivery/signed-post.ts';
 import { hookCallReaction } from './reactions/hooks/hook-calls.ts';
+import { parentAdvanceReaction } from './reactions/sub-tickets/parent-advance.ts';
 import { timerReaction } from './reactions/timers/timers.ts';
 import type { Projection } from './projections/projection.ts';
 import { ticketsProjection } from './projections/tickets/projection.ts';
@@ -94,6 +95,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   const reactionList = [
     timerReaction(commands),
     hookCallReaction({ commands, delivery, retry: options.delivery?.retry ?? DEFAULT_RETRY_POLICY }),
+    parentAdvanceReaction({ commands, readModels: database.db, waitForReadModels: (position) => projections.waitFor(position, 30_000) }),
   ];
   const reactionProjections = new ProjectionRunner(
     database,

@@ -15,6 +15,8 @@ const BOUNDED_TEXT_KEYS: Record<string, string> = {
   'projection_parked_events.stream_id': 'stream names',
   'reaction_hook_calls.id': 'a stream name and a log position',
   'reaction_hook_calls.stream_id': 'stream names',
+  'reaction_parent_advances.id': 'a stream name and a log position',
+  'reaction_parent_advances.stream_id': 'stream names',
   'reaction_timers.id': 'a stream name, a log position and a transition id',
   'reaction_timers.stream_id': 'stream names',
   'ticket_users.username': 'usernames: 50 characters',

@@ -229,3 +229,14 @@ export async function countTicketsSince(
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The sub-tickets of one state of a parent ticket, with where each stands. */
+export async function subTicketsOf(db: Kysely<ReadModels>, parentTicketId: number, parentStateId: number) {
+  return db
+    .selectFrom('tickets')
+    .select(['id', 'workflow_id', 'workflow_version', 'state_id'])
+    .where('parent_ticket_id', '=', parentTicketId)
+    .where('parent_ticket_state_id', '=', parentStateId)
+    .where('is_deleted', '=', false)
+    .execute();
+}
