@@ -8,6 +8,7 @@ import { positionToString } from '../eventstore/event-store.ts';
 import { SingleBar, Presets } from 'cli-progress';
 import { replayTicket } from '../audit/replay.ts';
 import { checkpointPosition, readCheckpoints } from '../projections/engine/checkpoints.ts';
+import { createParkedEventsTable } from '../projections/engine/parked-events-table.ts';
 import { listParkedStreams, retryParkedStreams } from '../projections/engine/parked-events.ts';
 import { rebuildProjection, verifyProjections } from '../projections/engine/rebuild.ts';
 import { createRuntime, PROJECTIONS, reportProjectionError } from '../runtime.ts';
@@ -70,6 +71,7 @@ projections
     const runtime = await createRuntime(readEnv(), { project: false });
     try {
       const rows = await readCheckpoints(runtime.database.db);
+      await createParkedEventsTable(runtime.database.db);
       const parked = await listParkedStreams(runtime.database.db);
       for (const p of PROJECTIONS) {
         const row = rows.find((r) => r.name === p.name);
@@ -103,6 +105,7 @@ projections
     if (!chosen) return;
     const runtime = await createRuntime(readEnv(), { project: false });
     try {
+      await createParkedEventsTable(runtime.database.db);
       let failed = 0;
       for (const projection of chosen) {
         for (const outcome of await retryParkedStreams(runtime.database.db, runtime.store, projection)) {

@@ -67,3 +67,6 @@ export const codePoints = (s: string): number => {
 
 /** True when `s` has at most `max` characters; cheap for strings that are clearly short or long. */
 export const withinLength = (s: string, max: number): boolean => s.length <= max || (s.length <= 2 * max && codePoints(s) <= max);
+
+/** What PostgreSQL text and jsonb cannot hold: NUL, and half a surrogate pair. */
+export const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { UNSTORABLE } from '../domain/bounds.ts';
 import { DomainError } from '../domain/errors.ts';
 import { registerAuth } from './auth.ts';
 import { registerBodyParsing } from './body.ts';
@@ -54,8 +55,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes, { prefix: '/api/v1.0', deps });
   return app;
 }
-
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Where the first text PostgreSQL cannot store is, e.g. `query.title`; undefined when there is none. */
 function unstorableAt(value: unknown, path: string): string | undefined {

@@ -12,6 +12,7 @@ import {
   REVIEW,
   SCRIPT,
   T,
+  TICKET,
   accept,
   addNode,
   atHook,
@@ -238,3 +239,32 @@ t.test('unknown ticket on every action', async (t) => {
 t.test('given no TicketCreated, then events of other types fold to no ticket', async (t) => {
   t.strictSame(fold([hookFailed(), retryRequested('admin', HOOK), stateForced('admin', REVIEW, hookWait(), 1)]), { status: 'none' });
 });
+
+// ---------------------------------------------------------------------------------------
+// The engine's own call of a hook that does not wait (RecordHookCall)
+
+const called = (message: string): TicketCommand => ({
+  type: 'RecordHookCall',
+  ticketId: TICKET,
+  actor: ENGINE,
+  app: 'ops',
+  deliveryId: 'ticket-42@1/1:hook',
+  stateId: HOOK,
+  attempt: 1,
+  outcome: { kind: 'succeeded', status: 200, message },
+  wait: false,
+});
+
+t.test(
+  "given the hook state's first transition needs a field only a person or a callback gives, when a hook that does not wait succeeds, then the call is recorded and the ticket stays",
+  spec
+    .given(catalog, atHook())
+    .when(called('created'))
+    .thenCheck((t, events) => {
+      t.equal(
+        events.map((e) => e.type).join(', '),
+        'TicketHookCalled',
+        'no engine move that would fail on the missing note, so the call is not made again and again',
+      );
+    }),
+);

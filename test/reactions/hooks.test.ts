@@ -208,3 +208,15 @@ t.test('a host outside HOOK_HOST_ALLOWED is refused at once, with the reason', a
   t.match(logs[0].suggestion, `hook call failed after the first attempt: Host 127.0.0.1:${hook.port} is not in HOOK_HOST_ALLOWED`);
   t.equal((await eventTypes(api, id)).filter((type) => type === 'TicketHookCallFailed').length, 0, 'no retries for a refusal');
 });
+
+t.test("a receiver's answer the database cannot hold is made storable, and the ticket moves on", async (t) => {
+  const { api, hook } = await provisioning(t);
+  // 60 kB: within what is read of an answer (64 kB), over a suggestion's 10,000 characters.
+  hook.answer = (_q, res) => json(res, { code: 0, msg: `ok\u0000${'😀'.repeat(15_000)}` });
+  const id = await create(api);
+  t.ok(await until(async () => (await detail(api, id)).state_id === 603), 'moved past the hook that does not wait');
+  const called = (await api.runtime.store.readStream(`ticket-${id}`)).find((e) => e.type === 'TicketHookCalled');
+  const message = (called?.data as { suggestion: string }).suggestion;
+  t.notOk(message.includes('\u0000'), 'no NUL');
+  t.equal([...message].length, 10_000, 'at most a suggestion long, counted in characters');
+});

@@ -7,7 +7,6 @@ import { comparePositions, positionToString, type EventStore, type LogPosition, 
 import type { Projection } from '../projection.ts';
 import type { ReadModels } from '../read-models.ts';
 import { checkpointPosition } from './checkpoints.ts';
-import { createParkedEventsTable } from './parked-events-table.ts';
 
 /** A stream a projection has set aside: where it stopped and why. */
 export interface ParkedStream {
@@ -78,9 +77,8 @@ export async function parkEvent(
     .execute();
 }
 
-/** Every parked stream (of one projection, or all), oldest failure first. */
+/** Every parked stream (of one projection, or all), oldest failure first; the table must exist. */
 export async function listParkedStreams(db: Kysely<ReadModels>, projection?: string): Promise<ParkedStream[]> {
-  await createParkedEventsTable(db);
   const rows = await db
     .selectFrom('projection_parked_events')
     .selectAll()

@@ -3,6 +3,7 @@
 // id as Idempotency-Key (the same on every retry, so a receiver can tell a re-delivery),
 // through one undici agent that reuses connections, with a time limit per attempt.
 import { Agent, request } from 'undici';
+import { SUGGESTION_MAX, UNSTORABLE } from '../../domain/bounds.ts';
 import { signatureFor } from '../../loonflow-signature.ts';
 import { hostRefusal, type HostAllowList } from './host-allow-list.ts';
 
@@ -15,7 +16,8 @@ export interface SignedPost {
 
 export type PostOutcome =
   /** The receiver answered JSON with `code: 0`. */
-  | { kind: 'succeeded'; status: number; response: Record<string, unknown>; durationMs: number }
+  /** `message` is the answer's `msg`, made storable (it becomes a suggestion on the ticket). */
+  | { kind: 'succeeded'; status: number; response: Record<string, unknown>; message: string; durationMs: number }
   /** Anything else: what a person reading the audit trail needs to know. */
   | { kind: 'failed'; reason: string; status?: number; durationMs: number }
   /** Not sent: HOOK_HOST_ALLOWED or the URL forbids it. Retrying will not help. */
@@ -56,9 +58,13 @@ export class DeliveryClient {
       const text = await readLimited(response.body);
       const status = response.statusCode;
       const answer = parseObject(text);
-      if (status >= 200 && status < 300 && answer?.code === 0) return { kind: 'succeeded', status, response: answer, durationMs: took() };
-      const said = typeof answer?.msg === 'string' && answer.msg !== '' ? `: ${answer.msg.slice(0, 500)}` : '';
-      const reason = answer ? `answered code ${JSON.stringify(answer.code)}${said}` : `answered HTTP ${status} without a JSON object`;
+      const msg = storable(typeof answer?.msg === 'string' ? answer.msg : '', SUGGESTION_MAX);
+      if (status >= 200 && status < 300 && answer?.code === 0)
+        return { kind: 'succeeded', status, response: answer, message: msg, durationMs: took() };
+      const said = msg !== '' ? `: ${storable(msg, 500)}` : '';
+      const reason = answer
+        ? `answered code ${storable(JSON.stringify(answer.code) ?? 'none', 100)}${said}`
+        : `answered HTTP ${status} without a JSON object`;
       return { kind: 'failed', reason, status, durationMs: took() };
     } catch (error) {
       const e = error as Error & { code?: string };
@@ -87,6 +93,15 @@ async function readLimited(body: AsyncIterable<Buffer | Uint8Array> & { destroy?
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * What a receiver says goes onto the ticket's events: at most `max` characters, without the
+ * NUL characters and lone surrogates PostgreSQL cannot store.
+ */
+function storable(text: string, max: number): string {
+  const clean = text.replace(new RegExp(UNSTORABLE.source, 'g'), '');
+  return Array.from(clean).slice(0, max).join('');
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

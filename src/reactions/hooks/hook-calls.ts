@@ -93,10 +93,7 @@ export function hookCallReaction({ commands, delivery, retry }: HookCallDeps): R
           body: { ...ticketValues(ticket, workflow), ...extra },
           deliveryId: work.id,
         });
-        outcome =
-          posted.kind === 'succeeded'
-            ? { kind: 'succeeded', status: posted.status, message: typeof posted.response.msg === 'string' ? posted.response.msg : '' }
-            : posted;
+        outcome = posted.kind === 'succeeded' ? { kind: 'succeeded', status: posted.status, message: posted.message } : posted;
       }
       const wait = retryDelayMs(retry, attempt, commands.random());
       const retryAt =

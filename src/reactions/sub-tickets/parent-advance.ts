@@ -4,10 +4,8 @@
 // repeated check (two sub-tickets ending together, a restart) changes nothing.
 import type { Kysely } from 'kysely';
 import type { CommandDeps } from '../../commands/command-deps.ts';
-import { runTicketCommand } from '../../commands/ticket-commands.ts';
 import { loadTicket } from '../../commands/ticket-stream.ts';
 import { workflowVersion } from '../../domain/catalog/catalog.ts';
-import { DomainError } from '../../domain/errors.ts';
 import { ENGINE } from '../../domain/ticket/commands.ts';
 import { decodeTicketEvent } from '../../domain/ticket/decode.ts';
 import { ActState } from '../../domain/ticket/ticket.ts';
@@ -17,6 +15,7 @@ import type { Projection } from '../../projections/projection.ts';
 import type { ReadModels } from '../../projections/read-models.ts';
 import { subTicketsOf } from '../../projections/tickets/queries.ts';
 import type { Reaction } from '../engine/dispatcher.ts';
+import { runEngineCommand } from '../engine/engine-command.ts';
 import { createDueWorkTable, scheduleWork } from '../engine/due-work.ts';
 
 export const PARENT_ADVANCES_TABLE = 'reaction_parent_advances';
@@ -77,25 +76,20 @@ export function parentAdvanceReaction({ commands, readModels, waitForReadModels 
       const workflow = workflowVersion(catalog, parent.ticket.workflowId, parent.ticket.workflowVersion)?.definition;
       const first = workflow && transitionsFrom(workflow, parentTicketStateId)[0];
       if (!first) return 'done';
-      try {
-        await runTicketCommand(
-          commands,
-          {
-            type: 'HandleTicket',
-            ticketId: parentTicketId,
-            actor: ENGINE,
-            app: parent.ticket.app,
-            transitionId: first.id,
-            suggestion: SUGGESTION,
-            values: {},
-          },
-          { correlationId: work.id },
-        );
-      } catch (error) {
-        // Another check moved it at the same moment: look again. Any other refusal (a
-        // required field the engine cannot fill) leaves the parent for a person, as in loonflow.
-        if (!(error instanceof DomainError) || error.code === 'concurrent_change') throw error;
-      }
+      // A refusal (a required field only a person can fill) leaves the parent for a person, as in loonflow.
+      await runEngineCommand(
+        commands,
+        {
+          type: 'HandleTicket',
+          ticketId: parentTicketId,
+          actor: ENGINE,
+          app: parent.ticket.app,
+          transitionId: first.id,
+          suggestion: SUGGESTION,
+          values: {},
+        },
+        work.id,
+      );
       return 'done';
     },
   };

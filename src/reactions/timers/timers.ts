@@ -4,13 +4,13 @@
 // again (Q24), appended and audited. The table survives restarts, so a timer due while the
 // service was down fires when it is back, once.
 import type { CommandDeps } from '../../commands/command-deps.ts';
-import { runTicketCommand } from '../../commands/ticket-commands.ts';
 import { loadTicket } from '../../commands/ticket-stream.ts';
 import { ENGINE } from '../../domain/ticket/commands.ts';
 import { decodeTicketEvent } from '../../domain/ticket/decode.ts';
 import { positionToString, type LogPosition } from '../../eventstore/event-store.ts';
 import type { Projection } from '../../projections/projection.ts';
 import type { Reaction } from '../engine/dispatcher.ts';
+import { runEngineCommand } from '../engine/engine-command.ts';
 import { cancelStreamWork, createDueWorkTable, scheduleWork } from '../engine/due-work.ts';
 
 export const TIMERS_TABLE = 'reaction_timers';
@@ -55,14 +55,14 @@ export function timerReaction(commands: CommandDeps): Reaction {
       const { ticketId, transitionId, armedAt } = work.payload as TimerWork;
       const { state } = await loadTicket(commands.store, ticketId);
       if (state.status !== 'open') return 'done';
-      // The engine acts within the ticket's own app.
-      const result = await runTicketCommand(
+      // The engine acts within the ticket's own app. Void (the ticket moved, or something
+      // happened since) or refused: nothing to record.
+      const fired = await runEngineCommand(
         commands,
         { type: 'FireTimer', ticketId, actor: ENGINE, app: state.ticket.app, transitionId, armedAt },
-        { correlationId: work.id },
+        work.id,
       );
-      // Void (the ticket moved or something happened since): nothing to record.
-      return result.appended?.position ?? 'done';
+      return fired ?? 'done';
     },
   };
 }

@@ -2,6 +2,7 @@
 // an event of the ticket. Success is logged like loonflow's hook result and, when the hook
 // does not wait, the engine executes the state's first transition; a failure is retried by
 // the reaction until it gives up, which leaves the ticket waiting for retry_script.
+import { DomainError } from '../../errors.ts';
 import { ParticipantType } from '../../workflow.ts';
 import type { TicketCommandOf } from '../commands.ts';
 import type { TicketContext } from '../context.ts';
@@ -51,13 +52,27 @@ function decide(command: RecordHookCall, ticket: Ticket, ctx: TicketContext): (O
   }
   if (outcome.kind === 'succeeded') {
     const called: TicketHookCalled = { type: 'TicketHookCalled', data: { ...common(outcome.message), status: outcome.status } };
-    return command.wait ? [called] : [called, ...continueAfterHook(ticket, ctx, command.app, outcome.message, {})];
+    return command.wait ? [called] : [called, ...continueWithoutForm(ticket, ctx, command.app, outcome.message)];
   }
   if (outcome.kind === 'failed' && command.retryAt) {
     return [{ type: 'TicketHookCallFailed', data: { ...common(outcome.reason), status: outcome.status, retryAt: command.retryAt } }];
   }
   const tries = command.attempt === 1 ? 'the first attempt' : `${command.attempt} attempts`;
   return [{ type: 'TicketHookGaveUp', data: common(`hook call failed after ${tries}: ${outcome.reason}`) }];
+}
+
+/**
+ * The engine moves on after a hook that does not wait, unless the transition needs what only
+ * a person or a callback can give (a required field, an assignee): then the ticket stays,
+ * as after a hook that waits, instead of calling the hook again and again.
+ */
+function continueWithoutForm(ticket: Ticket, ctx: TicketContext, app: string, message: string): TicketHandled[] {
+  try {
+    return continueAfterHook(ticket, ctx, app, message, {});
+  } catch (error) {
+    if (error instanceof DomainError) return [];
+    throw error;
+  }
 }
 
 const audited = { evolve: (ticket: Ticket) => ticket, flowLog: () => undefined };
